@@ -1,9 +1,6 @@
+using System.Reflection;
 using TorchSharp;
-using static TorchSharp.torch;
-Console.WriteLine(string.Join(",", Enum.GetNames<DeviceType>()));
-var meta = torch.device("meta");
-var lin = nn.Linear(4096, 4096, hasBias:false, device: meta);
-Console.WriteLine($"{lin.weight!.device} {lin.weight.shape[0]} {lin.weight.numel()}");
-var x = torch.randn(2,3, dtype: ScalarType.BFloat16);
-Console.WriteLine(x.dtype);
-Console.WriteLine(torch.get_num_threads());
+foreach (var p in typeof(ThreadDisposeScopeStatistics).GetProperties()) Console.WriteLine(p);
+foreach (var p in typeof(TorchSharp.Utils.ComponentNameAttribute).GetProperties()) Console.WriteLine(p);
+foreach (var m in typeof(torch.Tensor).GetMethods().Where(m => m.Name is "repeat_interleave" or "view" or "reshape" or "DetachFromDisposeScope" or "MoveToOuterDisposeScope")) Console.WriteLine(m);
+foreach (var m in typeof(torch).GetMethods().Where(m => m.Name is "set_num_threads" or "inference_mode" or "no_grad" or "manual_seed" or "multinomial")) Console.WriteLine(m);

@@ -1,0 +1,32 @@
+namespace ModelCompress.Core.Checkpoints;
+
+/// <summary>A model folder or checkpoint file that cannot be read or does not match its config.</summary>
+public sealed class CheckpointException(string message) : Exception(message)
+{
+    public static CheckpointException MissingFile(string path) =>
+        new($"{path}: file not found. A model folder needs config.json, model.safetensors (or model.safetensors.index.json with shards) and tokenizer files.");
+
+    public static CheckpointException BadConfig(string path, string problem) => new($"{path}: {problem}.");
+
+    public static CheckpointException UnsupportedModelType(string path, string modelType) =>
+        new($"{path}: model_type '{modelType}' is not supported (supported: {string.Join(", ", Model.LlamaConfig.SupportedModelTypes.Order())}).");
+
+    public static CheckpointException MissingKeys(IEnumerable<string> keys) =>
+        new($"the checkpoint lacks tensors the model needs: {Summarize(keys)}.");
+
+    public static CheckpointException UnexpectedKeys(IEnumerable<string> keys) =>
+        new($"the checkpoint has tensors the model does not use: {Summarize(keys)}.");
+
+    public static CheckpointException ShapeMismatch(string key, IEnumerable<long> expected, IEnumerable<long> actual) =>
+        new($"tensor '{key}' has shape [{string.Join(", ", actual)}] but the config implies [{string.Join(", ", expected)}].");
+
+    public static CheckpointException BadSafetensors(string path, string problem) => new($"{path}: not a valid safetensors file: {problem}.");
+
+    public static CheckpointException BadLlama2c(string path, string problem) => new($"{path}: not a valid llama2.c checkpoint: {problem}.");
+
+    private static string Summarize(IEnumerable<string> keys)
+    {
+        var list = keys.ToList();
+        return string.Join(", ", list.Take(10)) + (list.Count > 10 ? $" and {list.Count - 10} more" : "");
+    }
+}

@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
+using static TorchSharp.torch;
+
+namespace ModelCompress.Core.Checkpoints;
+
+/// <summary>One tensor's place in a safetensors file; offsets are relative to the data section.</summary>
+public sealed record SafetensorsEntry(string Name, TensorDType DType, long[] Shape, long Begin, long End)
+{
+    public long ByteLength => End - Begin;
+}
+
+/// <summary>
+/// Reads a safetensors file lazily: the header is parsed on open, each tensor's bytes are read on demand straight into
+/// tensor memory, so a file is never held whole in memory.
+/// Format: u64 little-endian header length N, N bytes of JSON header, then the raw little-endian data.
+/// </summary>
+public sealed class SafetensorsFile : IDisposable
+{
+    private const long MaxHeaderBytes = 100_000_000;
+    private readonly SafeFileHandle handle;
+    private readonly long dataStart;
+    private readonly Dictionary<string, SafetensorsEntry> byName;
+
+    private SafetensorsFile(string path, SafeFileHandle handle, long dataStart, List<SafetensorsEntry> entries, Dictionary<string, string> metadata)
+    {
+        Path = path;
+        this.handle = handle;
+        this.dataStart = dataStart;
+        Entries = entries;
+        Metadata = metadata;
+        byName = entries.ToDictionary(e => e.Name);
+    }
+
+    public string Path { get; }
+    /// <summary>Entries in data order.</summary>
+    public IReadOnlyList<SafetensorsEntry> Entries { get; }
+    /// <summary>The <c>__metadata__</c> block (e.g. <c>{"format": "pt"}</c>).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    public SafetensorsEntry this[string name] => byName[name];
+    public bool Contains(string name) => byName.ContainsKey(name);
+
+    public static SafetensorsFile Open(string path)
+    {
+        if (!File.Exists(path)) throw CheckpointException.MissingFile(path);
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        try
+        {
+            long fileLength = RandomAccess.GetLength(handle);
+            Span<byte> prefix = stackalloc byte[8];
+            if (fileLength < 8 || RandomAccess.Read(handle, prefix, 0) != 8)
+                throw CheckpointException.BadSafetensors(path, "shorter than its 8-byte header length");
+            long headerLength = BitConverter.ToInt64(prefix);
+            if (headerLength <= 0 || headerLength > MaxHeaderBytes || 8 + headerLength > fileLength)
+                throw CheckpointException.BadSafetensors(path, $"header length {headerLength} does not fit a file of {fileLength} bytes");
+            var header = new byte[headerLength];
+            RandomAccess.Read(handle, header, 8);
+            var (entries, metadata) = ParseHeader(path, header, fileLength - 8 - headerLength);
+            return new SafetensorsFile(path, handle, 8 + headerLength, entries, metadata);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads a tensor's raw bytes into <paramref name="destination"/> (exactly its byte length).</summary>
+    public void ReadInto(SafetensorsEntry entry, Span<byte> destination)
+    {
+        if (destination.Length != entry.ByteLength)
+            throw new ArgumentException($"buffer of {destination.Length} bytes for '{entry.Name}' of {entry.ByteLength} bytes");
+        int done = 0;
+        while (done < destination.Length)
+        {
+            int n = RandomAccess.Read(handle, destination[done..], dataStart + entry.Begin + done);
+            if (n == 0) throw CheckpointException.BadSafetensors(Path, $"tensor '{entry.Name}' is truncated");
+            done += n;
+        }
+    }
+
+    /// <summary>A new CPU tensor with the entry's dtype, shape and bytes.</summary>
+    public Tensor Read(SafetensorsEntry entry)
+    {
+        var tensor = empty(entry.Shape, entry.DType.ToScalarType());
+        ReadInto(entry, tensor.bytes);
+        return tensor;
+    }
+
+    /// <summary>Copies a tensor's raw bytes to <paramref name="output"/> without interpreting them (for streaming copies).</summary>
+    public void CopyTo(SafetensorsEntry entry, Stream output)
+    {
+        var buffer = new byte[(int)Math.Min(entry.ByteLength, 16 << 20)];
+        for (long done = 0; done < entry.ByteLength;)
+        {
+            int chunk = (int)Math.Min(buffer.Length, entry.ByteLength - done);
+            ReadInto(entry with { Begin = entry.Begin + done, End = entry.Begin + done + chunk }, buffer.AsSpan(0, chunk));
+            output.Write(buffer, 0, chunk);
+            done += chunk;
+        }
+    }
+
+    private static (List<SafetensorsEntry>, Dictionary<string, string>) ParseHeader(string path, byte[] header, long dataLength)
+    {
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(header); }
+        catch (JsonException e) { throw CheckpointException.BadSafetensors(path, $"header is not JSON ({e.Message})"); }
+        using var _ = doc;
+        var entries = new List<SafetensorsEntry>();
+        var metadata = new Dictionary<string, string>();
+        foreach (var property in doc.RootElement.EnumerateObject())
+        {
+            if (property.Name == "__metadata__")
+            {
+                foreach (var m in property.Value.EnumerateObject()) metadata[m.Name] = m.Value.GetString() ?? "";
+                continue;
+            }
+            entries.Add(ParseEntry(path, property));
+        }
+        entries.Sort((a, b) => a.Begin.CompareTo(b.Begin));
+        long expected = 0;
+        foreach (var e in entries)
+        {
+            if (e.Begin != expected) throw CheckpointException.BadSafetensors(path, $"tensor '{e.Name}' starts at {e.Begin}, expected {expected}");
+            long elements = e.Shape.Aggregate(1L, (a, d) => a * d);
+            if (elements * e.DType.Size() != e.ByteLength)
+                throw CheckpointException.BadSafetensors(path, $"tensor '{e.Name}' has {e.ByteLength} bytes for shape [{string.Join(", ", e.Shape)}] of {e.DType}");
+            expected = e.End;
+        }
+        if (expected != dataLength) throw CheckpointException.BadSafetensors(path, $"data section is {dataLength} bytes but tensors cover {expected}");
+        return (entries, metadata);
+    }
+
+    private static SafetensorsEntry ParseEntry(string path, JsonProperty property)
+    {
+        var v = property.Value;
+        if (!v.TryGetProperty("dtype", out var dt) || !TensorDTypes.TryParse(dt.GetString() ?? "", out var dtype))
+            throw CheckpointException.BadSafetensors(path, $"tensor '{property.Name}' has a missing or unsupported dtype");
+        if (!v.TryGetProperty("shape", out var shape) || !v.TryGetProperty("data_offsets", out var offsets) || offsets.GetArrayLength() != 2)
+            throw CheckpointException.BadSafetensors(path, $"tensor '{property.Name}' lacks shape or data_offsets");
+        return new SafetensorsEntry(property.Name, dtype, shape.EnumerateArray().Select(d => d.GetInt64()).ToArray(),
+            offsets[0].GetInt64(), offsets[1].GetInt64());
+    }
+
+    public void Dispose() => handle.Dispose();
+}

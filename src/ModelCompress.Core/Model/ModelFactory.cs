@@ -1,0 +1,54 @@
+using static TorchSharp.torch;
+
+namespace ModelCompress.Core.Model;
+
+/// <summary>
+/// Creates the projection of one linear layer (plain here, LoRA or NF4 when fine-tuning), given its state-dict name
+/// without ".weight" (e.g. <c>model.layers.3.self_attn.q_proj</c>), its input and output widths and whether it has a bias.
+/// </summary>
+public delegate nn.Module<Tensor, Tensor> ProjectionFactory(string name, long inFeatures, long outFeatures, bool hasBias);
+
+/// <summary>Builds <see cref="LlamaForCausalLM"/> from a config, optionally from a subset of its layers.</summary>
+public static class ModelFactory
+{
+    /// <summary>
+    /// Builds an uninitialized model (parameters from <c>torch.empty</c>; on the meta device nothing is allocated).
+    /// <paramref name="sourceLayers"/> picks which checkpoint layers to build, in order (default: all); they are numbered
+    /// 0..N-1 in the built model.
+    /// </summary>
+    public static LlamaForCausalLM Create(LlamaConfig config, Device device, ScalarType dtype,
+                                          IReadOnlyList<int>? sourceLayers = null, ProjectionFactory? projections = null)
+    {
+        var layers = sourceLayers ?? Enumerable.Range(0, config.NumHiddenLayers).ToArray();
+        foreach (int layer in layers)
+            if (layer < 0 || layer >= config.NumHiddenLayers)
+                throw new ArgumentOutOfRangeException(nameof(sourceLayers), $"layer {layer} is outside 0..{config.NumHiddenLayers - 1}");
+        projections ??= (_, inF, outF, bias) => new Linear(inF, outF, bias, device, dtype);
+        long hidden = config.HiddenSize, qDim = (long)config.NumAttentionHeads * config.HeadDim, kvDim = config.KvDim;
+
+        DecoderLayer Layer(int i)
+        {
+            string p = $"model.layers.{i}.";
+            var attention = new Attention(config,
+                projections(p + "self_attn.q_proj", hidden, qDim, config.AttentionBias),
+                projections(p + "self_attn.k_proj", hidden, kvDim, config.AttentionBias),
+                projections(p + "self_attn.v_proj", hidden, kvDim, config.AttentionBias),
+                projections(p + "self_attn.o_proj", qDim, hidden, config.OutputBias));
+            var mlp = new Mlp(
+                projections(p + "mlp.gate_proj", hidden, config.IntermediateSize, false),
+                projections(p + "mlp.up_proj", hidden, config.IntermediateSize, false),
+                projections(p + "mlp.down_proj", config.IntermediateSize, hidden, false));
+            return new DecoderLayer(attention, mlp,
+                new RmsNorm(hidden, config.RmsNormEps, device, dtype), new RmsNorm(hidden, config.RmsNormEps, device, dtype));
+        }
+
+        var built = config.WithLayerCount(layers.Count);
+        var model = new LlamaModel(
+            new TokenEmbedding(config.VocabSize, hidden, device, dtype),
+            Enumerable.Range(0, layers.Count).Select(Layer),
+            new RmsNorm(hidden, config.RmsNormEps, device, dtype),
+            new RotaryEmbedding(config));
+        var head = config.TieWordEmbeddings ? null : new Linear(hidden, config.VocabSize, false, device, dtype);
+        return new LlamaForCausalLM(built, layers, model, head);
+    }
+}
