@@ -5,6 +5,7 @@ namespace ModelCompress.Core.Tokenization;
 /// <summary>
 /// GPT-2-style byte-level BPE (Llama-3, Qwen2/3, GPT-2): added tokens are cut out literally, the rest is split by a
 /// pre-tokenizer regex, each piece's UTF-8 bytes are spelled with the GPT-2 byte alphabet and merged by merge rank.
+/// Instances are safe to use from several threads.
 /// </summary>
 public sealed class ByteLevelBpeTokenizer : ITokenizer
 {
@@ -146,7 +147,9 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
 
     private void EncodePiece(string piece, List<int> output)
     {
-        if (_cache.TryGetValue(piece, out int[]? cached))
+        int[]? cached;
+        lock (_cache) _cache.TryGetValue(piece, out cached);
+        if (cached is not null)
         {
             output.AddRange(cached);
             return;
@@ -163,8 +166,14 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
                 symbols.Add(_byteIds[b] >= 0 ? _byteIds[b] : throw new InvalidOperationException($"byte 0x{b:X2} has no token in the vocabulary."));
             BpeMerger.Merge(symbols, _merges);
         }
-        if (_cache.Count >= MaxCacheEntries) _cache.Clear();
-        if (piece.Length <= 256) _cache[piece] = [.. symbols];
+        if (piece.Length <= 256)
+        {
+            lock (_cache)
+            {
+                if (_cache.Count >= MaxCacheEntries) _cache.Clear();
+                _cache[piece] = [.. symbols];
+            }
+        }
         output.AddRange(symbols);
     }
 

@@ -1,16 +1,5 @@
 namespace ModelCompress.Core.Tokenization;
 
-/// <summary>Type of a piece in a SentencePiece vocabulary (values of the ModelProto enum).</summary>
-public enum SentencePieceType
-{
-    Normal = 1,
-    Unknown = 2,
-    Control = 3,
-    UserDefined = 4,
-    Unused = 5,
-    Byte = 6,
-}
-
 /// <summary>The fields of a SentencePiece <c>ModelProto</c> that the BPE tokenizer needs.</summary>
 internal sealed class SentencePieceModelFile
 {

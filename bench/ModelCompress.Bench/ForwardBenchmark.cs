@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using static TorchSharp.torch;
+
+namespace ModelCompress.Bench;
+
+/// <summary>
+/// Times full forward passes (ids -> logits) of the random ~100M-parameter Llama and prints one JSON line:
+/// <c>{"impl":"torchsharp","dtype",…,"seconds":[…],"median_seconds","tokens_per_s","peak_rss_mb"}</c>.
+/// </summary>
+internal static class ForwardBenchmark
+{
+    public static JsonObject Run(BenchOptions o)
+    {
+        set_num_threads(o.Threads);
+        using var model = BenchModel.Create(o);
+        long parameters = BenchModel.ParameterCount(model);
+        using var ids = BenchModel.RandomIds(o.Batch, o.Seq, o.Seed + 1);
+
+        var seconds = new List<double>();
+        using (inference_mode())
+        {
+            for (int i = 0; i < o.Warmup + o.Iters; i++)
+            {
+                using var scope = NewDisposeScope();
+                var watch = Stopwatch.StartNew();
+                var logits = model.forward(ids);
+                // CPU ops are synchronous; touching one value makes sure nothing is pending.
+                _ = logits[0, -1, 0].ToSingle();
+                watch.Stop();
+                if (i >= o.Warmup) seconds.Add(watch.Elapsed.TotalSeconds);
+            }
+        }
+
+        double median = Median(seconds);
+        return new JsonObject
+        {
+            ["impl"] = "torchsharp",
+            ["dtype"] = o.DType,
+            ["batch"] = o.Batch,
+            ["seq"] = o.Seq,
+            ["threads"] = o.Threads,
+            ["params"] = parameters,
+            ["seconds"] = new JsonArray(seconds.Select(s => (JsonNode)Math.Round(s, 4)).ToArray()),
+            ["median_seconds"] = Math.Round(median, 4),
+            ["tokens_per_s"] = Math.Round(o.Batch * (double)o.Seq / median, 1),
+            ["peak_rss_mb"] = Math.Round(ProcessStats.PeakRssMb(), 1),
+        };
+    }
+
+    public static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}
