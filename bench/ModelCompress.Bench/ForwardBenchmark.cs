@@ -26,7 +26,7 @@ internal static class ForwardBenchmark
                 var watch = Stopwatch.StartNew();
                 var logits = model.forward(ids);
                 // CPU ops are synchronous; touching one value makes sure nothing is pending.
-                _ = logits[0, -1, 0].ToSingle();
+                _ = logits[0, -1, 0].to(ScalarType.Float32).item<float>();
                 watch.Stop();
                 if (i >= o.Warmup) seconds.Add(watch.Elapsed.TotalSeconds);
             }

@@ -15,7 +15,7 @@ internal static class ProcessStats
         foreach (string line in File.ReadLines(path))
         {
             if (!line.StartsWith(field, StringComparison.Ordinal)) continue;
-            string[] parts = line[field.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries); // "123456 kB"
+            string[] parts = line[field.Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries); // "123456 kB"
             return long.Parse(parts[0], CultureInfo.InvariantCulture);
         }
         return null;

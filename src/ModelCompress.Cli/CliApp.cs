@@ -1,0 +1,55 @@
+using System.CommandLine;
+using ModelCompress.Cli.Commands.Convert;
+using ModelCompress.Cli.Commands.Generate;
+using ModelCompress.Core.Checkpoints;
+using ModelCompress.Core.Model;
+using ModelCompress.Core.Tokenization;
+
+namespace ModelCompress.Cli;
+
+/// <summary>Builds the command tree, parses arguments and maps failures to exit codes.</summary>
+public static class CliApp
+{
+    public static RootCommand BuildRoot(TextWriter output) => new(
+        "dotnet compress: prune decoder layers of a Llama-family model, heal it by fine-tuning, evaluate it against the " +
+        "unpruned baseline and publish it only when it passes its quality gates (Lu et al., 2024, \"Reassessing Layer Pruning in LLMs\").")
+    {
+        ConvertCommand.Build(output),
+        GenerateCommand.Build(output),
+    };
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = BuildRoot(output);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) error.WriteLine($"error: {e.Message}");
+            error.WriteLine("Run 'dotnet compress --help' (or add --help to a command) for usage.");
+            return ExitCodes.InvalidInput;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (ExitCodeOf(e) is int code and not ExitCodes.UnexpectedError)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return code;
+        }
+        catch (Exception e)
+        {
+            error.WriteLine($"unexpected error: {e}");
+            return ExitCodes.UnexpectedError;
+        }
+    }
+
+    /// <summary>Invalid input (config, arguments, files) is exit 2; cancellation 130; anything else 1.</summary>
+    public static int ExitCodeOf(Exception e) => e switch
+    {
+        InvalidInputException or CheckpointException or TokenizerException or FileNotFoundException or DirectoryNotFoundException
+            => ExitCodes.InvalidInput,
+        OperationCanceledException => ExitCodes.Cancelled,
+        _ => ExitCodes.UnexpectedError,
+    };
+}
