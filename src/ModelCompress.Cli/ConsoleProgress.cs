@@ -9,6 +9,8 @@ namespace ModelCompress.Cli;
 /// </summary>
 public sealed class ConsoleProgress(TextWriter writer, bool interactive) : IProgressSink
 {
+    private readonly bool interactive = interactive;
+
     public static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
 
     public static ConsoleProgress ForStandardError() =>
