@@ -1,6 +1,8 @@
 using System.CommandLine;
 using ModelCompress.Cli.Commands.Convert;
 using ModelCompress.Cli.Commands.Generate;
+using ModelCompress.Cli.Commands.Prune;
+using ModelCompress.Cli.Commands.Score;
 using ModelCompress.Core.Checkpoints;
 using ModelCompress.Core.Model;
 using ModelCompress.Core.Tokenization;
@@ -16,6 +18,8 @@ public static class CliApp
     {
         ConvertCommand.Build(output),
         GenerateCommand.Build(output),
+        ScoreCommand.Build(output),
+        PruneCommand.Build(output),
     };
 
     public static int Run(string[] args, TextWriter output, TextWriter error)

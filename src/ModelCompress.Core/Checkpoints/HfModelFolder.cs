@@ -26,9 +26,11 @@ public static class HfModelFolder
         var model = ModelFactory.Create(config, device, dtype, layers, projections);
         try
         {
-            var plan = Plan(model, config, reader);
-            using var noGrad = no_grad();
-            foreach (var (parameter, source) in plan) Fill(parameter, reader, source);
+            var plan = Plan(model, name => LayerKeys.ToSource(name, model.SourceLayers), reader);
+            var used = plan.Select(p => p.Source).ToHashSet(StringComparer.Ordinal);
+            var unexpected = reader.Names.Where(n => !used.Contains(n) && !IsExpectedUnused(n, config)).ToList();
+            if (unexpected.Count > 0) throw CheckpointException.UnexpectedKeys(unexpected);
+            Fill(plan, reader);
             return model;
         }
         catch
@@ -38,24 +40,27 @@ public static class HfModelFolder
         }
     }
 
-    /// <summary>Maps each model parameter to its checkpoint key and checks names and shapes.</summary>
-    private static List<(Tensor Parameter, string Source)> Plan(LlamaForCausalLM model, LlamaConfig config, CheckpointReader reader)
+    /// <summary>
+    /// Fills every parameter of <paramref name="module"/> (e.g. one decoder layer) from the checkpoint key that
+    /// <paramref name="toSource"/> maps its name to; missing and mis-shaped tensors are reported before any is read.
+    /// </summary>
+    public static void LoadInto(nn.Module module, CheckpointReader reader, Func<string, string> toSource) =>
+        Fill(Plan(module, toSource, reader), reader);
+
+    /// <summary>Maps each parameter to its checkpoint key and checks names and shapes.</summary>
+    private static List<(Tensor Parameter, string Source)> Plan(nn.Module module, Func<string, string> toSource, CheckpointReader reader)
     {
         var plan = new List<(Tensor, string)>();
         var missing = new List<string>();
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (name, parameter) in model.named_parameters())
+        foreach (var (name, parameter) in module.named_parameters())
         {
-            string source = LayerKeys.ToSource(name, model.SourceLayers);
+            string source = toSource(name);
             if (!reader.Contains(source)) { missing.Add(source); continue; }
             var entry = reader.Locate(source).Entry;
             if (!entry.Shape.SequenceEqual(parameter.shape)) throw CheckpointException.ShapeMismatch(source, parameter.shape, entry.Shape);
-            used.Add(source);
             plan.Add((parameter, source));
         }
         if (missing.Count > 0) throw CheckpointException.MissingKeys(missing);
-        var unexpected = reader.Names.Where(n => !used.Contains(n) && !IsExpectedUnused(n, config)).ToList();
-        if (unexpected.Count > 0) throw CheckpointException.UnexpectedKeys(unexpected);
         return plan;
     }
 
@@ -64,6 +69,12 @@ public static class HfModelFolder
         LayerKeys.LayerOf(name) is { } layer && layer < config.NumHiddenLayers
         || name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal)
         || (config.TieWordEmbeddings && name == "lm_head.weight");
+
+    private static void Fill(List<(Tensor Parameter, string Source)> plan, CheckpointReader reader)
+    {
+        using var noGrad = no_grad();
+        foreach (var (parameter, source) in plan) Fill(parameter, reader, source);
+    }
 
     private static void Fill(Tensor parameter, CheckpointReader reader, string source)
     {

@@ -15,8 +15,8 @@ public sealed class Linear : nn.Module<Tensor, Tensor>
 
     public Linear(long inFeatures, long outFeatures, bool hasBias, Device device, ScalarType dtype) : base(nameof(Linear))
     {
-        weight = new Parameter(empty([outFeatures, inFeatures], dtype, device));
-        bias = hasBias ? new Parameter(empty([outFeatures], dtype, device)) : null;
+        weight = Parameters.Empty([outFeatures, inFeatures], dtype, device);
+        bias = hasBias ? Parameters.Empty([outFeatures], dtype, device) : null;
         RegisterComponents();
     }
 

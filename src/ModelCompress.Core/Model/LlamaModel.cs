@@ -22,7 +22,9 @@ public sealed class LlamaModel : nn.Module
     }
 
     public TokenEmbedding Embedding => embedding;
-    public IReadOnlyList<DecoderLayer> Layers => [.. layers];
+    public IReadOnlyList<DecoderLayer> Layers => layers.AsReadOnly();
+    public RmsNorm Norm => norm;
+    public RotaryEmbedding Rotary => rotary;
 
     /// <summary>
     /// ids (B, T) -> normalized hidden states (B, T, hidden). With a cache, positions continue after the cached ones.
@@ -48,7 +50,7 @@ public sealed class LlamaModel : nn.Module
     }
 
     // Without a cache SDPA's own causal flag suffices; after a cached prefix, row i may see columns 0..past+i.
-    private static AttentionMask CausalMask(long t, long past, Device device, ScalarType dtype)
+    internal static AttentionMask CausalMask(long t, long past, Device device, ScalarType dtype)
     {
         if (past == 0) return new AttentionMask(null, IsCausal: t > 1);
         if (t == 1) return new AttentionMask(null, false);

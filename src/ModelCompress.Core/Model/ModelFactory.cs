@@ -23,32 +23,33 @@ public static class ModelFactory
         foreach (int layer in layers)
             if (layer < 0 || layer >= config.NumHiddenLayers)
                 throw new ArgumentOutOfRangeException(nameof(sourceLayers), $"layer {layer} is outside 0..{config.NumHiddenLayers - 1}");
-        projections ??= (_, inF, outF, bias) => new Linear(inF, outF, bias, device, dtype);
-        long hidden = config.HiddenSize, qDim = (long)config.NumAttentionHeads * config.HeadDim, kvDim = config.KvDim;
-
-        DecoderLayer Layer(int i)
-        {
-            string p = $"model.layers.{i}.";
-            var attention = new Attention(config,
-                projections(p + "self_attn.q_proj", hidden, qDim, config.AttentionBias),
-                projections(p + "self_attn.k_proj", hidden, kvDim, config.AttentionBias),
-                projections(p + "self_attn.v_proj", hidden, kvDim, config.AttentionBias),
-                projections(p + "self_attn.o_proj", qDim, hidden, config.OutputBias));
-            var mlp = new Mlp(
-                projections(p + "mlp.gate_proj", hidden, config.IntermediateSize, false),
-                projections(p + "mlp.up_proj", hidden, config.IntermediateSize, false),
-                projections(p + "mlp.down_proj", config.IntermediateSize, hidden, false));
-            return new DecoderLayer(attention, mlp,
-                new RmsNorm(hidden, config.RmsNormEps, device, dtype), new RmsNorm(hidden, config.RmsNormEps, device, dtype));
-        }
-
+        long hidden = config.HiddenSize;
         var built = config.WithLayerCount(layers.Count);
         var model = new LlamaModel(
             new TokenEmbedding(config.VocabSize, hidden, device, dtype),
-            Enumerable.Range(0, layers.Count).Select(Layer),
+            Enumerable.Range(0, layers.Count).Select(i => CreateLayer(config, i, device, dtype, projections)),
             new RmsNorm(hidden, config.RmsNormEps, device, dtype),
             new RotaryEmbedding(config));
         var head = config.TieWordEmbeddings ? null : new Linear(hidden, config.VocabSize, false, device, dtype);
         return new LlamaForCausalLM(built, layers, model, head);
+    }
+
+    /// <summary>Builds one uninitialized decoder layer whose projections are named <c>model.layers.{index}.…</c>.</summary>
+    public static DecoderLayer CreateLayer(LlamaConfig config, int index, Device device, ScalarType dtype, ProjectionFactory? projections = null)
+    {
+        projections ??= (_, inF, outF, bias) => new Linear(inF, outF, bias, device, dtype);
+        long hidden = config.HiddenSize, qDim = (long)config.NumAttentionHeads * config.HeadDim, kvDim = config.KvDim;
+        string p = $"model.layers.{index}.";
+        var attention = new Attention(config,
+            projections(p + "self_attn.q_proj", hidden, qDim, config.AttentionBias),
+            projections(p + "self_attn.k_proj", hidden, kvDim, config.AttentionBias),
+            projections(p + "self_attn.v_proj", hidden, kvDim, config.AttentionBias),
+            projections(p + "self_attn.o_proj", qDim, hidden, config.OutputBias));
+        var mlp = new Mlp(
+            projections(p + "mlp.gate_proj", hidden, config.IntermediateSize, false),
+            projections(p + "mlp.up_proj", hidden, config.IntermediateSize, false),
+            projections(p + "mlp.down_proj", config.IntermediateSize, hidden, false));
+        return new DecoderLayer(attention, mlp,
+            new RmsNorm(hidden, config.RmsNormEps, device, dtype), new RmsNorm(hidden, config.RmsNormEps, device, dtype));
     }
 }

@@ -13,7 +13,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 
     public RmsNorm(long hidden, double eps, Device device, ScalarType dtype) : base(nameof(RmsNorm))
     {
-        weight = new Parameter(empty([hidden], dtype, device));
+        weight = Parameters.Empty([hidden], dtype, device);
         this.eps = eps;
         RegisterComponents();
     }

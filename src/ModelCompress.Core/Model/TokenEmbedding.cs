@@ -10,7 +10,7 @@ public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
 
     public TokenEmbedding(long vocab, long hidden, Device device, ScalarType dtype) : base(nameof(TokenEmbedding))
     {
-        weight = new Parameter(empty([vocab, hidden], dtype, device));
+        weight = Parameters.Empty([vocab, hidden], dtype, device);
         RegisterComponents();
     }
 

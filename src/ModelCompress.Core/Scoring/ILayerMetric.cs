@@ -1,0 +1,35 @@
+using ModelCompress.Core.Checkpoints;
+using ModelCompress.Core.Data;
+using ModelCompress.Core.Model;
+using ModelCompress.Core.Progress;
+using static TorchSharp.torch;
+
+namespace ModelCompress.Core.Scoring;
+
+/// <summary>Everything a metric may use. Data metrics get calibration windows; forward-only ones may run layer by layer.</summary>
+public sealed record ScoringContext(
+    string ModelFolder, LlamaConfig Config, CalibrationSet? Calibration, long Seed, Device Device, ScalarType DType,
+    bool LowMemory, BlockInfluenceReduction BiReduction, int BlockSize, IProgressSink Progress)
+{
+    public CalibrationSet RequireCalibration() =>
+        Calibration ?? throw new InvalidOperationException("this metric needs calibration text");
+
+    /// <summary>A runner over the whole model in memory, or one layer at a time in low-memory mode.</summary>
+    public ILayerRunner OpenRunner() => LowMemory
+        ? new StreamingLayerRunner(ModelFolder, Device, DType)
+        : new LoadedModelRunner(HfModelFolder.Load(ModelFolder, Device, DType));
+}
+
+/// <summary>Per-layer scores and the order in which layers would be removed (least important first).</summary>
+public sealed record MetricResult(IReadOnlyList<LayerScore> Layers, IReadOnlyList<int> RemovalOrder)
+{
+    public static MetricResult PerLayer(double[] scores) =>
+        new(scores.Select((s, i) => new LayerScore(i, s)).ToArray(), LayerScores.AscendingOrder(scores));
+}
+
+/// <summary>A layer-importance metric: lower score = less important = removed first.</summary>
+public interface ILayerMetric
+{
+    ScoringMetric Metric { get; }
+    MetricResult Score(ScoringContext context);
+}

@@ -1,0 +1,56 @@
+using static TorchSharp.torch;
+
+namespace ModelCompress.Core.Scoring;
+
+/// <summary>
+/// Perplexity (Lu et al. 2024, §3.1): remove one layer at a time; the perplexity of the remaining model on the
+/// calibration windows is the layer's score, so the layer whose removal hurts least scores lowest.
+/// The unpruned prefix is shared: the walk keeps the input of layer i and runs only layers i+1.. for each candidate
+/// (L(L+1)/2 layer calls in all; in low-memory mode each call may read the layer from disk).
+/// </summary>
+public sealed class PerplexityMetric : ILayerMetric
+{
+    public ScoringMetric Metric => ScoringMetric.Perplexity;
+
+    public MetricResult Score(ScoringContext context)
+    {
+        var calibration = context.RequireCalibration();
+        using var runner = context.OpenRunner();
+        using var noGrad = no_grad();
+        int layers = runner.Config.NumHiddenLayers;
+        var scores = new double[layers];
+        using var ids = calibration.Batch(0, calibration.Windows.Count, runner.Device);
+        var hidden = runner.Embed(ids); // input of layer i, (S, T, hidden)
+        using var progress = context.Progress.Start("perplexity without each layer", layers, "layers");
+        for (int removed = 0; removed < layers; removed++)
+        {
+            using (var scope = NewDisposeScope())
+            {
+                var h = hidden;
+                for (int i = removed + 1; i < layers; i++) h = runner.Layer(i, h);
+                scores[removed] = Perplexity(runner, h, ids);
+            }
+            var next = runner.Layer(removed, hidden);
+            hidden.Dispose();
+            hidden = next;
+            progress.Advance(1);
+        }
+        hidden.Dispose();
+        return MetricResult.PerLayer(scores);
+    }
+
+    // exp(mean NLL), one window at a time so (S, T, vocab) logits never exist at once.
+    private static double Perplexity(ILayerRunner runner, Tensor hidden, Tensor ids)
+    {
+        double nll = 0;
+        long count = 0;
+        for (int s = 0; s < ids.shape[0]; s++)
+        {
+            using var scope = NewDisposeScope();
+            var (sum, n) = CausalLoss.Nll(runner.Logits(hidden.narrow(0, s, 1)), ids.narrow(0, s, 1));
+            nll += sum.item<float>();
+            count += n;
+        }
+        return Math.Exp(nll / count);
+    }
+}

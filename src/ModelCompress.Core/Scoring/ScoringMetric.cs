@@ -1,0 +1,50 @@
+using ModelCompress.Core.Model;
+
+namespace ModelCompress.Core.Scoring;
+
+/// <summary>The layer-importance metrics of Lu et al. (2024), §3, plus Gromov et al.'s angular distance.</summary>
+public enum ScoringMetric { ReverseOrder, Random, MagnitudeL1, MagnitudeL2, Taylor, Perplexity, BlockInfluence, Angular }
+
+/// <summary>How block influence reduces cosine similarities over a calibration batch.</summary>
+public enum BlockInfluenceReduction
+{
+    /// <summary>Mean of per-token cosines (ShortGPT, Men et al. 2024). Default.</summary>
+    PerToken,
+    /// <summary>One cosine between the flattened batch input and output (the paper's code).</summary>
+    Flattened,
+}
+
+/// <summary>Names and properties of <see cref="ScoringMetric"/>.</summary>
+public static class ScoringMetrics
+{
+    private static readonly Dictionary<string, ScoringMetric> ByName = new()
+    {
+        ["reverse-order"] = ScoringMetric.ReverseOrder,
+        ["random"] = ScoringMetric.Random,
+        ["magnitude-l1"] = ScoringMetric.MagnitudeL1,
+        ["magnitude-l2"] = ScoringMetric.MagnitudeL2,
+        ["taylor"] = ScoringMetric.Taylor,
+        ["perplexity"] = ScoringMetric.Perplexity,
+        ["block-influence"] = ScoringMetric.BlockInfluence,
+        ["angular"] = ScoringMetric.Angular,
+    };
+
+    public static IEnumerable<string> Names => ByName.Keys;
+
+    public static ScoringMetric Parse(string name) => ByName.TryGetValue(name, out var metric)
+        ? metric
+        : throw new InvalidInputException($"unknown metric '{name}' (use one of: {string.Join(", ", Names)}).");
+
+    public static string Name(this ScoringMetric metric) => ByName.First(p => p.Value == metric).Key;
+
+    /// <summary>Metrics that need calibration text.</summary>
+    public static bool NeedsCalibration(this ScoringMetric metric) =>
+        metric is ScoringMetric.Taylor or ScoringMetric.Perplexity or ScoringMetric.BlockInfluence or ScoringMetric.Angular;
+
+    /// <summary>Metrics computed from weights alone, without building the model (pruning can stream).</summary>
+    public static bool IsDataFree(this ScoringMetric metric) => !metric.NeedsCalibration();
+
+    /// <summary>Forward-only metrics, which can run one layer at a time in low-memory mode.</summary>
+    public static bool IsForwardOnly(this ScoringMetric metric) =>
+        metric is ScoringMetric.Perplexity or ScoringMetric.BlockInfluence or ScoringMetric.Angular;
+}
