@@ -17,7 +17,12 @@ public sealed class Llama2cReference
         int seqLen = h[6];
         headSize = dim / heads;
         kvDim = kvHeads * headSize;
-        float[] Read(long n) => Enumerable.Range(0, (int)n).Select(_ => r.ReadSingle()).ToArray();
+        float[] Read(long n)
+        {
+            var values = new float[n];
+            r.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            return values;
+        }
         emb = Read((long)vocab * dim);
         attNorm = Read(layers * dim);
         wq = Read((long)layers * dim * dim);
@@ -34,7 +39,31 @@ public sealed class Llama2cReference
     }
 
     /// <summary>Logits [position][vocab] for every position of <paramref name="tokens"/>.</summary>
-    public double[][] Forward(IReadOnlyList<int> tokens)
+    public double[][] Forward(IReadOnlyList<int> tokens) => Run(tokens, null);
+
+    /// <summary>Hidden states [l][position][dim]: the input of layer l for l &lt; L, and the last layer's output at l = L.</summary>
+    public double[][][] HiddenStates(IReadOnlyList<int> tokens)
+    {
+        var states = Enumerable.Range(0, layers + 1).Select(_ => new double[tokens.Count][]).ToArray();
+        Run(tokens, states);
+        return states;
+    }
+
+    /// <summary>Sum over layer l's matrices and norm weights of |w|^p, straight from the llama2.c arrays.</summary>
+    public double Magnitude(int l, int p)
+    {
+        double Sum(float[] w, long offset, long count)
+        {
+            double total = 0;
+            for (long i = offset; i < offset + count; i++) total += Math.Pow(Math.Abs((double)w[i]), p);
+            return total;
+        }
+        long dd = (long)dim * dim, kd = (long)kvDim * dim, hd = (long)hidden * dim;
+        return Sum(attNorm, l * dim, dim) + Sum(ffnNorm, l * dim, dim) + Sum(wq, l * dd, dd) + Sum(wk, l * kd, kd) + Sum(wv, l * kd, kd)
+               + Sum(wo, l * dd, dd) + Sum(w1, l * hd, hd) + Sum(w2, l * hd, hd) + Sum(w3, l * hd, hd);
+    }
+
+    private double[][] Run(IReadOnlyList<int> tokens, double[][][]? states)
     {
         var keyCache = new double[layers][][];
         var valueCache = new double[layers][][];
@@ -42,9 +71,11 @@ public sealed class Llama2cReference
         var result = new double[tokens.Count][];
         for (int pos = 0; pos < tokens.Count; pos++)
         {
-            var x = emb.Skip(tokens[pos] * dim).Take(dim).Select(v => (double)v).ToArray();
+            var x = new double[dim];
+            for (int i = 0; i < dim; i++) x[i] = emb[tokens[pos] * dim + i];
             for (int l = 0; l < layers; l++)
             {
+                if (states is not null) states[l][pos] = (double[])x.Clone();
                 var xb = RmsNorm(x, attNorm, l * dim);
                 var q = MatVec(wq, (long)l * dim * dim, xb, dim);
                 var k = MatVec(wk, (long)l * kvDim * dim, xb, kvDim);
@@ -85,16 +116,20 @@ public sealed class Llama2cReference
                 var down = MatVec(w2, (long)l * dim * hidden, gate, dim);
                 for (int i = 0; i < dim; i++) x[i] += down[i];
             }
-            result[pos] = MatVec(cls, 0, RmsNorm(x, finalNorm, 0), vocab);
+            if (states is not null) states[layers][pos] = (double[])x.Clone();
+            result[pos] = states is null ? MatVec(cls, 0, RmsNorm(x, finalNorm, 0), vocab) : [];
         }
         return result;
     }
 
     private double[] RmsNorm(double[] x, float[] weight, int offset)
     {
-        double ss = x.Sum(v => v * v) / x.Length + 1e-5;
-        double scale = 1.0 / Math.Sqrt(ss);
-        return x.Select((v, i) => weight[offset + i] * v * scale).ToArray();
+        double ss = 0;
+        foreach (double v in x) ss += v * v;
+        double scale = 1.0 / Math.Sqrt(ss / x.Length + 1e-5);
+        var y = new double[x.Length];
+        for (int i = 0; i < x.Length; i++) y[i] = weight[offset + i] * x[i] * scale;
+        return y;
     }
 
     private static double[] MatVec(float[] w, long offset, double[] x, int rows)
