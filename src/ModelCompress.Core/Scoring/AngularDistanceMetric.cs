@@ -14,31 +14,20 @@ public sealed class AngularDistanceMetric : ILayerMetric
 
     public MetricResult Score(ScoringContext context)
     {
-        var calibration = context.RequireCalibration();
-        using var runner = context.OpenRunner();
-        using var noGrad = no_grad();
-        int layers = runner.Config.NumHiddenLayers, n = context.BlockSize;
-        using var ids = calibration.Batch(0, calibration.Windows.Count, runner.Device);
+        int layers = context.Config.NumHiddenLayers, n = context.BlockSize;
         var lastTokens = new List<Tensor>(); // h_0..h_L at the last position, (S, hidden) each, float32
-        var hidden = runner.Embed(ids);
-        using (var progress = context.Progress.Start("angular distance", layers, "layers"))
+        LayerWalk.Run(context, "angular distance", step =>
         {
-            for (int i = 0; i <= layers; i++)
-            {
-                lastTokens.Add(hidden.select(1, -1).to(ScalarType.Float32).DetachFromDisposeScope());
-                if (i == layers) break;
-                var output = runner.Layer(i, hidden);
-                hidden.Dispose();
-                hidden = output;
-                progress.Advance(1);
-            }
-        }
-        hidden.Dispose();
+            if (step.Index == 0) lastTokens.Add(LastToken(step.Input));
+            lastTokens.Add(LastToken(step.Output));
+        });
         var scores = Enumerable.Range(0, layers - n + 1).Select(l => Distance(lastTokens[l], lastTokens[l + n])).ToArray();
         foreach (var t in lastTokens) t.Dispose();
         int best = LayerScores.AscendingOrder(scores)[0];
         return new MetricResult(scores.Select((s, l) => new LayerScore(l, s)).ToArray(), Enumerable.Range(best, n).ToArray());
     }
+
+    private static Tensor LastToken(Tensor hidden) => hidden.select(1, -1).to(ScalarType.Float32).DetachFromDisposeScope();
 
     private static double Distance(Tensor a, Tensor b)
     {

@@ -14,23 +14,8 @@ public sealed class BlockInfluenceMetric : ILayerMetric
 
     public MetricResult Score(ScoringContext context)
     {
-        var calibration = context.RequireCalibration();
-        using var runner = context.OpenRunner();
-        using var noGrad = no_grad();
-        int layers = runner.Config.NumHiddenLayers;
-        var scores = new double[layers];
-        using var ids = calibration.Batch(0, calibration.Windows.Count, runner.Device);
-        var hidden = runner.Embed(ids);
-        using var progress = context.Progress.Start("block influence", layers, "layers");
-        for (int i = 0; i < layers; i++)
-        {
-            var output = runner.Layer(i, hidden);
-            scores[i] = 1 - Cosine(hidden, output, context.BiReduction);
-            hidden.Dispose();
-            hidden = output;
-            progress.Advance(1);
-        }
-        hidden.Dispose();
+        var scores = new double[context.Config.NumHiddenLayers];
+        LayerWalk.Run(context, "block influence", step => scores[step.Index] = 1 - Cosine(step.Input, step.Output, context.BiReduction));
         return MetricResult.PerLayer(scores);
     }
 

@@ -14,28 +14,14 @@ public sealed class PerplexityMetric : ILayerMetric
 
     public MetricResult Score(ScoringContext context)
     {
-        var calibration = context.RequireCalibration();
-        using var runner = context.OpenRunner();
-        using var noGrad = no_grad();
-        int layers = runner.Config.NumHiddenLayers;
-        var scores = new double[layers];
-        using var ids = calibration.Batch(0, calibration.Windows.Count, runner.Device);
-        var hidden = runner.Embed(ids); // input of layer i, (S, T, hidden)
-        using var progress = context.Progress.Start("perplexity without each layer", layers, "layers");
-        for (int removed = 0; removed < layers; removed++)
+        var scores = new double[context.Config.NumHiddenLayers];
+        LayerWalk.Run(context, "perplexity without each layer", step =>
         {
-            using (var scope = NewDisposeScope())
-            {
-                var h = hidden;
-                for (int i = removed + 1; i < layers; i++) h = runner.Layer(i, h);
-                scores[removed] = Perplexity(runner, h, ids);
-            }
-            var next = runner.Layer(removed, hidden);
-            hidden.Dispose();
-            hidden = next;
-            progress.Advance(1);
-        }
-        hidden.Dispose();
+            using var scope = NewDisposeScope();
+            var h = step.Input; // the unpruned prefix's output: skip layer step.Index, run the rest
+            for (int i = step.Index + 1; i < scores.Length; i++) h = step.Runner.Layer(i, h);
+            scores[step.Index] = Perplexity(step.Runner, h, step.Ids);
+        });
         return MetricResult.PerLayer(scores);
     }
 
