@@ -18,17 +18,26 @@ internal static class ForwardBenchmark
         using var ids = BenchModel.RandomIds(o.Batch, o.Seq, o.Seed + 1);
 
         var seconds = new List<double>();
+        var cpuSeconds = new List<double>();
+        using var self = Process.GetCurrentProcess();
         using (inference_mode())
         {
             for (int i = 0; i < o.Warmup + o.Iters; i++)
             {
                 using var scope = NewDisposeScope();
+                self.Refresh();
+                var cpuBefore = self.TotalProcessorTime;
                 var watch = Stopwatch.StartNew();
                 var logits = model.forward(ids);
                 // CPU ops are synchronous; touching one value makes sure nothing is pending.
                 _ = logits[0, -1, 0].to(ScalarType.Float32).item<float>();
                 watch.Stop();
-                if (i >= o.Warmup) seconds.Add(watch.Elapsed.TotalSeconds);
+                self.Refresh();
+                if (i >= o.Warmup)
+                {
+                    seconds.Add(watch.Elapsed.TotalSeconds);
+                    cpuSeconds.Add((self.TotalProcessorTime - cpuBefore).TotalSeconds);
+                }
             }
         }
 
@@ -45,6 +54,9 @@ internal static class ForwardBenchmark
             ["median_seconds"] = Math.Round(median, 4),
             ["tokens_per_s"] = Math.Round(o.Batch * (double)o.Seq / median, 1),
             ["peak_rss_mb"] = Math.Round(ProcessStats.PeakRssMb(), 1),
+            // Process CPU time (user + system, all threads) per timed iteration: less sensitive than wall time to other
+            // processes stealing the 2 cores, but it includes OpenMP spin-waiting and page-fault (system) time.
+            ["cpu_seconds"] = new JsonArray(cpuSeconds.Select(s => (JsonNode)Math.Round(s, 3)).ToArray()),
         };
     }
 

@@ -159,22 +159,24 @@ def main():
     params = sum(p.numel() for p in model.parameters())
     ids = torch.randint(0, CONFIG["vocab"], (a.batch, a.seq), generator=torch.Generator().manual_seed(a.seed + 1))
 
-    seconds = []
+    seconds, cpu_seconds = [], []
     with torch.inference_mode():
         for i in range(a.warmup + a.iters):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             logits = model(ids)
             float(logits[0, -1, 0])
-            elapsed = time.perf_counter() - start
+            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
             del logits
             if i >= a.warmup:
                 seconds.append(elapsed)
+                cpu_seconds.append(cpu)
 
     median = statistics.median(seconds)
     print(json.dumps({
         "impl": "pytorch", "dtype": a.dtype, "batch": a.batch, "seq": a.seq, "threads": a.threads, "params": params,
         "seconds": [round(s, 4) for s in seconds], "median_seconds": round(median, 4),
         "tokens_per_s": round(a.batch * a.seq / median, 1), "peak_rss_mb": round(peak_rss_mb(), 1),
+        "cpu_seconds": [round(c, 3) for c in cpu_seconds],
         "torch_version": torch.__version__, "attention": "sdpa" if HAS_SDPA else "softmax(QK^T/sqrt(d)+mask)V",
     }))
 

@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+using ModelCompress.Core.Scoring;
+using YamlDotNet.RepresentationModel;
+
+namespace ModelCompress.Core.Config;
+
+/// <summary>Rules between fields: unique stage ids, references to earlier stages, one way to pick layers, gate targets.</summary>
+internal static class CrossChecks
+{
+    public static void Run(JsonObject json, YamlNode root, YamlToJson report)
+    {
+        // Runs after structural validation, even when it found problems: anything invalid is simply absent here.
+        var stageNodes = (root as YamlMappingNode)?.Children.TryGetValue(new YamlScalarNode("stages"), out var s) == true
+            ? (s as YamlSequenceNode)?.Children ?? [] : [];
+        var stages = (json["stages"] as JsonArray ?? []).Select((stage, i) => (Stage: stage as JsonObject, Node: stageNodes[i]))
+            .Where(p => p.Stage?["id"] is not null && p.Stage["type"] is not null).Select(p => (Stage: p.Stage!, p.Node)).ToList();
+        var all = stages.Select(p => (Id: p.Stage["id"]!.GetValue<string>(), Type: p.Stage["type"]!.GetValue<string>())).ToList();
+        var seen = new Dictionary<string, string>();
+        bool needsCalibration = false;
+        var outputs = new HashSet<string> { "average", "parameters" };
+        for (int i = 0; i < stages.Count; i++)
+        {
+            var (stage, node) = stages[i];
+            string id = stage["id"]!.GetValue<string>(), type = stage["type"]!.GetValue<string>();
+            string path = $"stages[{stageNodes.IndexOf(node)}] ({type})";
+            if (!seen.TryAdd(id, type)) report.Error(node, path, $"stage id '{id}' is used twice.", "give every stage its own id.");
+            string? metric = stage["metric"]?.GetValue<string>();
+            if (metric is not null && ScoringMetrics.Parse(metric).NeedsCalibration()) needsCalibration = true;
+            if (type == "prune") CheckPrune(stage, node, path, seen, all, report);
+            if (type == "evaluate")
+            {
+                foreach (var t in stage["tasks"]!.AsArray()) outputs.Add(Path.GetFileNameWithoutExtension(t!.GetValue<string>()));
+                foreach (var t in stage["perplexity"]!.AsArray()) outputs.Add(Path.GetFileNameWithoutExtension(t!.GetValue<string>()));
+            }
+        }
+        if (needsCalibration && json["calibration"] is null)
+            report.Error(root, "calibration", "a stage uses a data-driven metric but there is no calibration section.", "add calibration: { text: FILE }.");
+        CheckGates(json, root, outputs, report);
+    }
+
+    private static void CheckPrune(JsonObject stage, YamlNode node, string path, Dictionary<string, string> earlier,
+                                   List<(string Id, string Type)> all, YamlToJson report)
+    {
+        int ways = new[] { "metric", "scores", "layers" }.Count(k => stage[k] is not null);
+        if (ways != 1) report.Error(node, path, "choose exactly one of metric, scores or layers.");
+        if (stage["layers"] is not null && stage["remove"] is not null) report.Error(node, path, "layers already says what to remove; drop remove.");
+        if (stage["layers"] is null && stage["remove"] is null) report.Error(node, path, "missing 'remove' (a count such as 8 or a percentage such as 25%).");
+        if (stage["scores"]?.GetValue<string>() is { } scores && (!earlier.TryGetValue(scores, out var t) || t != "score"))
+            report.Error(node, path, $"scores refers to '{scores}', which is not an earlier score stage.");
+        if (stage["iterative"] is JsonObject iterative)
+        {
+            if (stage["metric"] is null) report.Error(node, path, "iterative pruning re-scores between steps, so it needs a metric.");
+            string heal = iterative["heal"]!.GetValue<string>();
+            if (!all.Contains((heal, "finetune"))) report.Error(node, path, $"iterative.heal refers to '{heal}', which is not a finetune stage.");
+        }
+    }
+
+    private static void CheckGates(JsonObject json, YamlNode root, HashSet<string> outputs, YamlToJson report)
+    {
+        var gates = json["gates"] as JsonArray ?? [];
+        var nodes = (root as YamlMappingNode)!.Children.TryGetValue(new YamlScalarNode("gates"), out var g) ? (g as YamlSequenceNode)?.Children : null;
+        for (int i = 0; i < gates.Count; i++)
+        {
+            if (gates[i] is not JsonObject gate || gate["metric"] is null) continue;
+            var node = nodes?[i] ?? root;
+            string metric = gate["metric"]!.GetValue<string>();
+            // Count conditions as written, so an invalid one (already reported) does not also count as missing.
+            if (node is YamlMappingNode written && written.Children.Count(p => (p.Key as YamlScalarNode)?.Value != "metric") == 0)
+                report.Error(node, $"gates[{i}]", "a gate needs at least one condition.", "add min, max, max_drop, max_relative_drop or not_significantly_worse.");
+            string target = metric.Split('.')[0];
+            if (!outputs.Contains(target))
+                report.Error(node, $"gates[{i}]", $"metric '{metric}' refers to '{target}', which no evaluate stage produces.",
+                    $"known: {string.Join(", ", outputs.Order())}.");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ModelCompress.Core.Scoring;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace ModelCompress.Core.Config;
+
+/// <summary>
+/// Reads pruning.yaml: parses YAML, applies <c>--set key.path=value</c> overrides, checks everything against
+/// <see cref="PipelineSchema"/> and the rules between fields, and reports every problem at once.
+/// </summary>
+public static class PipelineConfigLoader
+{
+    private static readonly JsonSerializerOptions Json = new(JsonDefaults.Indented) { AllowOutOfOrderMetadataProperties = true };
+
+    public static PipelineConfig Load(string path, IReadOnlyList<string>? overrides = null)
+    {
+        if (!File.Exists(path)) throw new ConfigException([new ConfigError(path, 0, 0, "", "file not found.", "run 'dotnet compress init' to write a starter pruning.yaml.")]);
+        return Parse(File.ReadAllText(path), path, overrides) with { BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))! };
+    }
+
+    public static PipelineConfig Parse(string yaml, string file, IReadOnlyList<string>? overrides = null)
+    {
+        var json = ToJson(yaml, file, overrides);
+        return json.Deserialize<PipelineConfig>(Json)!;
+    }
+
+    /// <summary>The validated configuration as JSON with every default filled in (the "effective config").</summary>
+    public static JsonObject ToJson(string yaml, string file, IReadOnlyList<string>? overrides = null)
+    {
+        var stream = new YamlStream();
+        try { stream.Load(new StringReader(yaml)); }
+        catch (YamlException e)
+        {
+            throw new ConfigException([new ConfigError(file, (int)e.Start.Line, (int)e.Start.Column, "", $"not valid YAML: {e.InnerException?.Message ?? e.Message}")]);
+        }
+        var root = stream.Documents.Count == 0 ? new YamlMappingNode() : stream.Documents[0].RootNode;
+        var origins = new Dictionary<YamlNode, string>(ReferenceEqualityComparer.Instance);
+        var errors = new List<ConfigError>();
+        foreach (string o in overrides ?? []) ConfigOverrides.Apply(root, o, origins, file, errors);
+        var converter = new YamlToJson(file, origins);
+        var json = converter.Object(root, PipelineSchema.Root, "");
+        errors.AddRange(converter.Errors);
+        int structural = converter.Errors.Count;
+        if (json is not null) CrossChecks.Run(json, root, converter);
+        errors.AddRange(converter.Errors.Skip(structural));
+        if (errors.Count > 0) throw new ConfigException(errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
+        return json!;
+    }
+}
