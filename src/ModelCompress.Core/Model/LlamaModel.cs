@@ -24,6 +24,9 @@ public sealed class LlamaModel : nn.Module
     public TokenEmbedding Embedding => embedding;
     public IReadOnlyList<DecoderLayer> Layers => [.. layers];
 
+    /// <summary>The final RMSNorm (applied after the last layer).</summary>
+    public RmsNorm Norm => norm;
+
     /// <summary>
     /// ids (B, T) -> normalized hidden states (B, T, hidden). With a cache, positions continue after the cached ones.
     /// When <paramref name="layerInputs"/> is given, it receives each layer's input and, last, the final pre-norm state
