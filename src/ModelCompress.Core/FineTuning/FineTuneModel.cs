@@ -35,20 +35,27 @@ public static class FineTuneModel
         return config with { TieWordEmbeddings = false, Json = json };
     }
 
-    /// <summary>Builds an uninitialized model for <paramref name="method"/> (LoRA adapters are initialized).</summary>
+    /// <summary>
+    /// Builds an uninitialized model for <paramref name="method"/>; LoRA adapters are initialized from the global generator
+    /// seeded with <paramref name="seed"/>, so the same seed gives the same adapters.
+    /// </summary>
     public static LlamaForCausalLM Create(LlamaConfig config, FineTuneMethod method, LoraSettings lora, Device device,
-                                          ScalarType dtype, IReadOnlyList<int>? sourceLayers = null) =>
-        ModelFactory.Create(TrainedConfig(config, method), device, dtype, sourceLayers, Projections(method, lora, device, dtype));
+                                          ScalarType dtype, IReadOnlyList<int>? sourceLayers = null, long seed = 42)
+    {
+        manual_seed(seed);
+        return ModelFactory.Create(TrainedConfig(config, method), device, dtype, sourceLayers, Projections(method, lora, device, dtype));
+    }
 
     /// <summary>
     /// Loads a Hugging Face folder for <paramref name="method"/>: base weights are read into the base linears (quantized to
     /// NF4 one tensor at a time for QLoRA); a tied embedding also fills the untied lm_head.
     /// </summary>
-    public static LlamaForCausalLM Load(string folder, FineTuneMethod method, LoraSettings lora, Device device, ScalarType dtype)
+    public static LlamaForCausalLM Load(string folder, FineTuneMethod method, LoraSettings lora, Device device, ScalarType dtype,
+                                        long seed = 42)
     {
         var config = LlamaConfig.Load(folder);
         using var reader = CheckpointReader.Open(folder);
-        var model = Create(config, method, lora, device, dtype);
+        var model = Create(config, method, lora, device, dtype, seed: seed);
         try
         {
             using var noGrad = no_grad();
