@@ -1,6 +1,7 @@
 namespace ModelCompress.Core.FineTuning;
 
 /// <summary>Which parameters healing trains (Lu et al., 2024, §healing; GUIDE §4).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<FineTuneMethod>))]
 public enum FineTuneMethod
 {
     /// <summary>lm_head, the final norm and the last k decoder layers in full; everything else frozen (the paper's best, k = 3).</summary>

@@ -86,7 +86,7 @@ public sealed class TrainerTests(Stories260KFixture stories) : IClassFixture<Sto
     [Fact]
     public void SameSeed_TwoRuns_BitIdentical()
     {
-        var options = Fast with { Epochs = 1 };
+        var options = Fast with { Epochs = 1, MaxSteps = 4 };
         var (a, weightsA) = Run(options);
         var (b, weightsB) = Run(options);
         Assert.Equal(a.LossCurve, b.LossCurve);
@@ -97,7 +97,7 @@ public sealed class TrainerTests(Stories260KFixture stories) : IClassFixture<Sto
     public void CancelledThenResumed_EqualsUninterruptedRun()
     {
         using var temp = new TempFolder();
-        var options = Fast with { Method = FineTuneMethod.Lora, Epochs = 1, Lora = new LoraSettings(Rank: 4) };
+        var options = Fast with { Method = FineTuneMethod.Lora, Epochs = 1, MaxSteps = 6, Lora = new LoraSettings(Rank: 4) };
         var (whole, wholeWeights) = Run(options);
 
         using var cancel = new CancellationTokenSource();
