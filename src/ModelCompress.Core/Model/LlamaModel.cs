@@ -23,6 +23,7 @@ public sealed class LlamaModel : nn.Module
 
     public TokenEmbedding Embedding => embedding;
     public IReadOnlyList<DecoderLayer> Layers => layers.AsReadOnly();
+    /// <summary>The final RMSNorm (applied after the last layer).</summary>
     public RmsNorm Norm => norm;
     public RotaryEmbedding Rotary => rotary;
 

@@ -1,0 +1,64 @@
+using ModelCompress.Core.Model;
+
+namespace ModelCompress.Core.FineTuning;
+
+/// <summary>
+/// Healing hyperparameters. Defaults are the paper's shared trainer (GUIDE §4): AdamW (0.9, 0.999, no weight decay), lr 1e-5,
+/// 100 warm-up steps then linear decay, effective batch 64 = micro-batch 4 × accumulation 16, 2 epochs, gradient norm
+/// clipped at 1.0, seed 42, 2000 validation examples with the best checkpoint kept, cutoff 256 tokens.
+/// </summary>
+public sealed record TrainingOptions
+{
+    public FineTuneMethod Method { get; init; } = FineTuneMethod.Partial;
+    /// <summary>Partial's k: the last k decoder layers train with lm_head and the final norm.</summary>
+    public int TrainableLayers { get; init; } = 3;
+    public LoraSettings Lora { get; init; } = new();
+    public double LearningRate { get; init; } = 1e-5;
+    public int Epochs { get; init; } = 2;
+    /// <summary>Examples per optimizer step (effective batch).</summary>
+    public int BatchSize { get; init; } = 64;
+    /// <summary>Examples per forward/backward; gradients accumulate over BatchSize / MicroBatchSize of them.</summary>
+    public int MicroBatchSize { get; init; } = 4;
+    public int WarmupSteps { get; init; } = 100;
+    /// <summary>Cutoff in tokens (BOS and EOS included).</summary>
+    public int MaxLength { get; init; } = 256;
+    public int ValidationSize { get; init; } = 2000;
+    public long Seed { get; init; } = 42;
+    public double MaxGradNorm { get; init; } = 1.0;
+    /// <summary>Validate every this many optimizer steps (and after the last one).</summary>
+    public int EvalSteps { get; init; } = 200;
+    /// <summary>Write a resumable checkpoint every this many optimizer steps (and on cancellation).</summary>
+    public int SaveSteps { get; init; } = 50;
+    /// <summary>Stop after this many optimizer steps (the schedule still spans all epochs); null trains every epoch.</summary>
+    public int? MaxSteps { get; init; }
+    /// <summary>Partial only: compute the frozen prefix's output once per example and reuse it every epoch.</summary>
+    public bool HiddenStateCache { get; init; } = true;
+    /// <summary>When set, cached hidden states are written to a file in this folder instead of kept in memory.</summary>
+    public string? CacheSpillFolder { get; init; }
+
+    /// <summary>Throws <see cref="InvalidInputException"/> listing every invalid value at once.</summary>
+    public void Validate()
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string message) { if (!ok) errors.Add(message); }
+        Check(LearningRate > 0, $"--lr must be positive (got {LearningRate})");
+        Check(Epochs >= 1, $"--epochs must be at least 1 (got {Epochs})");
+        Check(MicroBatchSize >= 1, $"--micro-batch-size must be at least 1 (got {MicroBatchSize})");
+        Check(BatchSize >= 1 && MicroBatchSize >= 1 && BatchSize % MicroBatchSize == 0,
+              $"--batch-size ({BatchSize}) must be a positive multiple of --micro-batch-size ({MicroBatchSize})");
+        Check(WarmupSteps >= 0, $"--warmup-steps must be at least 0 (got {WarmupSteps})");
+        Check(MaxLength >= 2, $"--max-len must be at least 2 (got {MaxLength})");
+        Check(ValidationSize >= 0, $"--val-size must be at least 0 (got {ValidationSize})");
+        Check(TrainableLayers >= 0, $"--trainable-layers must be at least 0 (got {TrainableLayers})");
+        Check(MaxGradNorm > 0, $"max gradient norm must be positive (got {MaxGradNorm})");
+        Check(EvalSteps >= 1 && SaveSteps >= 1, "eval and save intervals must be at least 1 step");
+        Check(MaxSteps is null or >= 1, $"--max-steps must be at least 1 (got {MaxSteps})");
+        Check(Lora.Rank >= 1, $"--lora-r must be at least 1 (got {Lora.Rank})");
+        Check(Lora.Alpha > 0, $"--lora-alpha must be positive (got {Lora.Alpha})");
+        Check(Lora.Dropout is >= 0 and < 1, $"--lora-dropout must be in [0, 1) (got {Lora.Dropout})");
+        var unknown = Lora.TargetList.Where(t => !LoraSettings.AllTargets.Contains(t)).ToList();
+        Check(unknown.Count == 0 && Lora.TargetList.Count > 0,
+              $"--lora-targets: unknown '{string.Join(",", unknown)}' (use {string.Join(",", LoraSettings.AllTargets)})");
+        if (errors.Count > 0) throw new InvalidInputException(string.Join("; ", errors) + ".");
+    }
+}
