@@ -98,7 +98,8 @@ TS_BIN="$ARTIFACTS/bin/ModelCompress.Bench/release/ModelCompress.Bench"
 ARGS=(--batch "$BATCH" --seq "$SEQ" --threads "$THREADS" --warmup "$WARMUP" --iters "$ITERS" --seed "$SEED")
 RUNS="$RESULTS/forward-runs.log"
 : >"$RUNS"
-log "load before runs: $(uptime)"
+LOAD_BEFORE=$(uptime)
+log "load before runs: $LOAD_BEFORE"
 for dtype in $DTYPES; do
   for ((r = 1; r <= ROUNDS; r++)); do
     log "round $r/$ROUNDS $dtype: torchsharp"
@@ -111,9 +112,9 @@ LOAD_AFTER=$(uptime)
 log "load after runs: $LOAD_AFTER"
 
 # --- 4. Summary: bench/results/forward.json + markdown table -----------------------------------------------------------
-"$PYTHON" - "$RUNS" "$RESULTS/forward.json" "$BLAS_JSON" "${PY_ENV[*]:-}" "$LOAD_AFTER" <<'PY'
+"$PYTHON" - "$RUNS" "$RESULTS/forward.json" "$BLAS_JSON" "${PY_ENV[*]:-}" "$LOAD_BEFORE" "$LOAD_AFTER" <<'PY'
 import json, os, platform, statistics, sys, datetime
-runs_path, out_path, blas_json, py_env, load_after = sys.argv[1:6]
+runs_path, out_path, blas_json, py_env, load_before, load_after = sys.argv[1:7]
 runs = [json.loads(l) for l in open(runs_path) if l.strip().startswith("{")]
 summary = {}
 for dtype in dict.fromkeys(r["dtype"] for r in runs):
@@ -122,21 +123,23 @@ for dtype in dict.fromkeys(r["dtype"] for r in runs):
         rs = [r for r in runs if r["dtype"] == dtype and r["impl"] == impl]
         row[impl] = {"median_tokens_per_s": round(statistics.median(r["tokens_per_s"] for r in rs), 1),
                      "median_seconds": round(statistics.median(r["median_seconds"] for r in rs), 4),
+                     "median_cpu_seconds": round(statistics.median(c for r in rs for c in r.get("cpu_seconds", [])), 3)
+                                           if any(r.get("cpu_seconds") for r in rs) else None,
                      "peak_rss_mb": round(max(r["peak_rss_mb"] for r in rs), 1), "runs": len(rs)}
     row["ratio_torchsharp_over_pytorch"] = round(row["torchsharp"]["median_tokens_per_s"] / row["pytorch"]["median_tokens_per_s"], 3)
     summary[dtype] = row
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 doc = {"benchmark": "forward", "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-       "machine": {"cpu": cpu, "cores": os.cpu_count(), "load_after": load_after.strip()},
+       "machine": {"cpu": cpu, "cores": os.cpu_count(), "load_before": load_before.strip(), "load_after": load_after.strip()},
        "pytorch_blas": json.loads(blas_json), "pytorch_env": py_env, "summary": summary, "runs": runs}
 with open(out_path, "w") as f:
     json.dump(doc, f, indent=2)
     f.write("\n")
-print("| dtype | TorchSharp tok/s | PyTorch tok/s | ratio TS/PT | TorchSharp peak RSS MB | PyTorch peak RSS MB |")
-print("|---|---:|---:|---:|---:|---:|")
+print("| dtype | TorchSharp tok/s | PyTorch tok/s | ratio TS/PT | TorchSharp peak RSS MB | PyTorch peak RSS MB | CPU s/iter TS | CPU s/iter PT |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
 for dtype, row in summary.items():
     ts, pt = row["torchsharp"], row["pytorch"]
     print(f"| {dtype} | {ts['median_tokens_per_s']} | {pt['median_tokens_per_s']} | {row['ratio_torchsharp_over_pytorch']} "
-          f"| {ts['peak_rss_mb']} | {pt['peak_rss_mb']} |")
+          f"| {ts['peak_rss_mb']} | {pt['peak_rss_mb']} | {ts['median_cpu_seconds']} | {pt['median_cpu_seconds']} |")
 PY
 log "wrote $RESULTS/forward.json"
