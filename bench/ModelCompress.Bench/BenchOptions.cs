@@ -14,6 +14,8 @@ internal sealed record BenchOptions
     public long Seed { get; init; } = 42;
     /// <summary>Only for <c>micro</c>: number of decoder layers in the model (the forward benchmark always uses 12).</summary>
     public int Layers { get; init; } = 12;
+    /// <summary>When set, calls glibc <c>mallopt(M_MMAP_THRESHOLD, bytes)</c> before anything is allocated.</summary>
+    public int? MmapThreshold { get; init; }
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
@@ -33,6 +35,7 @@ internal sealed record BenchOptions
                 "--iters" => o with { Iters = Int() },
                 "--seed" => o with { Seed = long.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--layers" => o with { Layers = Int() },
+                "--mmap-threshold" => o with { MmapThreshold = Int() },
                 _ => throw new ArgumentException($"unknown option '{name}'"),
             };
         }

@@ -12,6 +12,7 @@ internal static class ForwardBenchmark
 {
     public static JsonObject Run(BenchOptions o)
     {
+        bool mallopt = o.MmapThreshold is { } bytes && NativeMemory.SetMmapThreshold(bytes);
         set_num_threads(o.Threads);
         using var model = BenchModel.Create(o);
         long parameters = BenchModel.ParameterCount(model);
@@ -56,6 +57,7 @@ internal static class ForwardBenchmark
             ["peak_rss_mb"] = Math.Round(ProcessStats.PeakRssMb(), 1),
             // Process CPU time (user + system, all threads) per timed iteration: less sensitive than wall time to other
             // processes stealing the 2 cores, but it includes OpenMP spin-waiting and page-fault (system) time.
+            ["mmap_threshold"] = mallopt ? o.MmapThreshold : null,
             ["cpu_seconds"] = new JsonArray(cpuSeconds.Select(s => (JsonNode)Math.Round(s, 3)).ToArray()),
         };
     }

@@ -2,6 +2,7 @@ using ModelCompress.Bench;
 
 const string Usage = """
     usage: ModelCompress.Bench forward [--dtype fp32|bf16] [--batch 8] [--seq 512] [--threads 2] [--warmup 1] [--iters 3] [--seed 42]
+                                       [--mmap-threshold BYTES]  (glibc mallopt, to test peak RSS)
            ModelCompress.Bench micro   [same options] [--layers 12]   (per-component timings, for profiling)
     Prints one JSON line on stdout.
     """;

@@ -1,10 +1,12 @@
 using System.CommandLine;
+using ModelCompress.Cli.Commands.Config;
 using ModelCompress.Cli.Commands.Convert;
 using ModelCompress.Cli.Commands.Finetune;
 using ModelCompress.Cli.Commands.Generate;
 using ModelCompress.Cli.Commands.Prune;
 using ModelCompress.Cli.Commands.Score;
 using ModelCompress.Core.Checkpoints;
+using ModelCompress.Core.Config;
 using ModelCompress.Core.Data;
 using ModelCompress.Core.Model;
 using ModelCompress.Core.Tokenization;
@@ -23,6 +25,9 @@ public static class CliApp
         ScoreCommand.Build(output),
         PruneCommand.Build(output),
         FinetuneCommand.Build(output),
+        ConfigCommands.Validate(output),
+        ConfigCommands.Schema(output),
+        ConfigCommands.Init(output),
     };
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -54,7 +59,7 @@ public static class CliApp
     /// <summary>Invalid input (config, arguments, files) is exit 2; cancellation 130; anything else 1.</summary>
     public static int ExitCodeOf(Exception e) => e switch
     {
-        InvalidInputException or CheckpointException or TokenizerException or DatasetException or FileNotFoundException or DirectoryNotFoundException
+        InvalidInputException or ConfigException or CheckpointException or TokenizerException or DatasetException or FileNotFoundException or DirectoryNotFoundException
             => ExitCodes.InvalidInput,
         OperationCanceledException => ExitCodes.Cancelled,
         _ => ExitCodes.UnexpectedError,

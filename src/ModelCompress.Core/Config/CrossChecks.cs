@@ -45,6 +45,8 @@ internal static class CrossChecks
         if (ways != 1) report.Error(node, path, "choose exactly one of metric, scores or layers.");
         if (stage["layers"] is not null && stage["remove"] is not null) report.Error(node, path, "layers already says what to remove; drop remove.");
         if (stage["layers"] is null && stage["remove"] is null) report.Error(node, path, "missing 'remove' (a count such as 8 or a percentage such as 25%).");
+        if (stage["remove"]?.GetValue<string>() is { } remove && RemovesNothingOrEverything(remove))
+            report.Error(node, path, $"remove '{remove}' must be at least 1 layer and a percentage below 100%.");
         if (stage["scores"]?.GetValue<string>() is { } scores && (!earlier.TryGetValue(scores, out var t) || t != "score"))
             report.Error(node, path, $"scores refers to '{scores}', which is not an earlier score stage.");
         if (stage["iterative"] is JsonObject iterative)
@@ -53,6 +55,13 @@ internal static class CrossChecks
             string heal = iterative["heal"]!.GetValue<string>();
             if (!all.Contains((heal, "finetune"))) report.Error(node, path, $"iterative.heal refers to '{heal}', which is not a finetune stage.");
         }
+    }
+
+    private static bool RemovesNothingOrEverything(string remove)
+    {
+        string text = remove.Trim();
+        double value = double.Parse(text.TrimEnd('%'), System.Globalization.CultureInfo.InvariantCulture);
+        return value <= 0 || (text.EndsWith('%') && value >= 100);
     }
 
     private static void CheckGates(JsonObject json, YamlNode root, HashSet<string> outputs, YamlToJson report)
