@@ -49,3 +49,15 @@ public sealed class ConfigCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(temp, recursive: true);
 }
+
+public sealed class ReadmeReferenceTests
+{
+    [Fact]
+    public void Readme_ContainsTheGeneratedPruningYamlReference()
+    {
+        string readme = File.ReadAllText(Path.Combine(CliTestData.RepoRoot, "README.md"));
+        string reference = SchemaMarkdown.Write();
+        Assert.True(readme.Contains(reference, StringComparison.Ordinal),
+            "README.md's pruning.yaml reference is out of date: replace it with the output of 'dotnet compress schema --markdown'.");
+    }
+}

@@ -23,10 +23,11 @@ public static class ConfigCommands
 
     public static Command Schema(TextWriter output)
     {
-        var command = new Command("schema", "Print the JSON Schema of pruning.yaml (for editor completion, e.g. yaml-language-server).");
-        command.SetAction(_ =>
+        var markdown = new Option<bool>("--markdown") { Description = "Print the field reference as Markdown tables instead." };
+        var command = new Command("schema", "Print the JSON Schema of pruning.yaml (for editor completion, e.g. yaml-language-server).") { markdown };
+        command.SetAction(parse =>
         {
-            output.WriteLine(JsonSchemaWriter.Write().ToJsonString(Core.JsonDefaults.Indented));
+            output.Write(parse.GetValue(markdown) ? SchemaMarkdown.Write() : JsonSchemaWriter.Write().ToJsonString(Core.JsonDefaults.Indented) + "\n");
             return ExitCodes.Success;
         });
         return command;
