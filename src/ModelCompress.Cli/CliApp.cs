@@ -1,7 +1,9 @@
 using System.CommandLine;
 using ModelCompress.Cli.Commands.Convert;
+using ModelCompress.Cli.Commands.Eval;
 using ModelCompress.Cli.Commands.Generate;
 using ModelCompress.Core.Checkpoints;
+using ModelCompress.Core.Evaluation;
 using ModelCompress.Core.Model;
 using ModelCompress.Core.Tokenization;
 
@@ -16,6 +18,7 @@ public static class CliApp
     {
         ConvertCommand.Build(output),
         GenerateCommand.Build(output),
+        EvalCommand.Build(output),
     };
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -47,7 +50,7 @@ public static class CliApp
     /// <summary>Invalid input (config, arguments, files) is exit 2; cancellation 130; anything else 1.</summary>
     public static int ExitCodeOf(Exception e) => e switch
     {
-        InvalidInputException or CheckpointException or TokenizerException or FileNotFoundException or DirectoryNotFoundException
+        InvalidInputException or CheckpointException or TokenizerException or EvaluationDataException or FileNotFoundException or DirectoryNotFoundException
             => ExitCodes.InvalidInput,
         OperationCanceledException => ExitCodes.Cancelled,
         _ => ExitCodes.UnexpectedError,

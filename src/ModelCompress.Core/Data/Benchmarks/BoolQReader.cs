@@ -3,7 +3,7 @@ using ModelCompress.Core.Evaluation;
 
 namespace ModelCompress.Core.Data.Benchmarks;
 
-/// <summary>BoolQ (<c>passage</c>, <c>question</c>, <c>label</c> true/false or 0/1): prompt
+/// <summary>BoolQ (<c>passage</c>, <c>question</c>, <c>label</c> true/false, "true"/"false" or 0/1): prompt
 /// <c>{passage}\nQuestion: {question}?\nAnswer:</c>, continuations <c>" no"</c>, <c>" yes"</c>.</summary>
 public static class BoolQReader
 {
@@ -18,6 +18,8 @@ public static class BoolQReader
             {
                 JsonValueKind.True => 1,
                 JsonValueKind.False => 0,
+                JsonValueKind.String when label.GetString() is "true" or "True" => 1,
+                JsonValueKind.String when label.GetString() is "false" or "False" => 0,
                 _ => JsonlReader.ParseIndex(path, line.Number, label.ToString(), 2),
             };
             string context = $"{line.String("passage")}\nQuestion: {line.String("question")}?\nAnswer:";
