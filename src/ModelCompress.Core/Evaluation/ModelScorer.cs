@@ -9,9 +9,11 @@ namespace ModelCompress.Core.Evaluation;
 /// (longest first, right-padded; padding never influences real tokens). With <paramref name="shareContext"/> (default)
 /// the requests of one question with the same context are packed into one row, so the context runs once for all its
 /// choices; without it each request runs with its own copy of the context (lm-evaluation-harness's way; the naive baseline).
+/// With <paramref name="packRows"/> (default) short questions are packed back to back into the rows of a batch (each
+/// with its own positions and mask block), so almost no compute goes to padding; without it each row holds one question.
 /// Like the harness, a request longer than the model's window keeps the last tokens of its context.
 /// </summary>
-public sealed class ModelScorer(LlamaForCausalLM model, int batchSize = 16, bool shareContext = true) : ILogLikelihoodScorer
+public sealed class ModelScorer(LlamaForCausalLM model, int batchSize = 16, bool shareContext = true, bool packRows = true) : ILogLikelihoodScorer
 {
     private readonly PackedDecoder decoder = new(model);
 
@@ -28,15 +30,21 @@ public sealed class ModelScorer(LlamaForCausalLM model, int batchSize = 16, bool
         var sums = new double[requests.Count];
         TokensProcessed = 0;
         using var mode = inference_mode();
-        foreach (var batch in rows.OrderByDescending(r => r.Length).Chunk(BatchSize))
+        foreach (var batch in packRows ? RowPacker.Batches(rows, BatchSize) : Unpacked(rows))
         {
             ScoreBatch(batch, sums);
             int done = 0;
-            foreach (var row in batch) if (--remaining[row.Group] == 0) done++;
+            foreach (var line in batch)
+                foreach (var (group, _) in line.Groups)
+                    if (--remaining[group.Group] == 0) done++;
             progress.Advance(done);
         }
         return sums;
     }
+
+    // One group per row, right-padded to the longest of the batch (lm-evaluation-harness's batching).
+    private IEnumerable<PackedLine[]> Unpacked(IEnumerable<PackedRow> rows) =>
+        rows.OrderByDescending(r => r.Length).Chunk(BatchSize).Select(c => c.Select(r => new PackedLine([(r, 0)], r.Length)).ToArray());
 
     private List<PackedRow> Pack(IReadOnlyList<TokenRequest> requests, int window)
     {
@@ -56,7 +64,7 @@ public sealed class ModelScorer(LlamaForCausalLM model, int batchSize = 16, bool
             .ToList();
     }
 
-    private void ScoreBatch(PackedRow[] batch, double[] sums)
+    private void ScoreBatch(PackedLine[] batch, double[] sums)
     {
         using var scope = NewDisposeScope();
         var device = model.Model.Embedding.Weight.device;
@@ -69,19 +77,24 @@ public sealed class ModelScorer(LlamaForCausalLM model, int batchSize = 16, bool
         var owners = new List<int>();
         for (int row = 0; row < b; row++)
         {
-            var packed = batch[row];
-            for (int i = 0; i < packed.Length; i++) (ids[row * t + i], positions[row * t + i]) = (packed.Tokens[i], packed.Positions[i]);
-            packed.FillMask(allowed, row, t);
-            for (int m = 0; m < packed.Members.Count; m++)
+            foreach (var (packed, offset) in batch[row].Groups)
             {
-                var (request, continuation) = packed.Members[m];
-                for (int k = 0; k < continuation.Count; k++)
+                for (int i = 0; i < packed.Length; i++)
+                    (ids[row * t + offset + i], positions[row * t + offset + i]) = (packed.Tokens[i], packed.Positions[i]);
+                packed.FillMask(allowed, row, t, offset);
+                for (int m = 0; m < packed.Members.Count; m++)
                 {
-                    predictors.Add((long)row * t + packed.PredictorIndex(m, k));
-                    targets.Add(continuation[k]);
-                    owners.Add(request);
+                    var (request, continuation) = packed.Members[m];
+                    for (int k = 0; k < continuation.Count; k++)
+                    {
+                        predictors.Add((long)row * t + offset + packed.PredictorIndex(m, k));
+                        targets.Add(continuation[k]);
+                        owners.Add(request);
+                    }
                 }
             }
+            // Padding sees only itself: its softmax stays finite and no real token ever attends to it.
+            for (int i = batch[row].Length; i < t; i++) allowed[((long)row * t + i) * t + i] = true;
         }
         TokensProcessed += (long)b * t;
         var hidden = decoder.Hidden(tensor(ids, device: device).view(b, t), tensor(positions, device: device).view(b, t),

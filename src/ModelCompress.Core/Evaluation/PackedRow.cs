@@ -1,7 +1,7 @@
 namespace ModelCompress.Core.Evaluation;
 
 /// <summary>
-/// One packed row: a context once, then each request's continuation minus its last token. Token k of request j's
+/// One question's packed tokens: a context once, then each request's continuation minus its last token. Token k of request j's
 /// continuation is predicted at <see cref="PredictorIndex"/>: the context's last token for k = 0, else the row index of
 /// continuation token k-1.
 /// </summary>
@@ -39,18 +39,20 @@ internal sealed class PackedRow
     /// <summary>The row index whose output predicts continuation token <paramref name="k"/> of member <paramref name="member"/>.</summary>
     public int PredictorIndex(int member, int k) => k == 0 ? ContextLength - 1 : segmentStarts[member] + k - 1;
 
-    /// <summary>Fills row <paramref name="row"/> of a (B, T, T) mask: context causal; a continuation sees the context and its own earlier tokens.</summary>
-    public void FillMask(bool[] allowed, int row, int width)
+    /// <summary>
+    /// Fills this group's block of a (B, T, T) mask for batch row <paramref name="row"/>, the group starting at column
+    /// <paramref name="offset"/>: context causal; a continuation sees the context and its own earlier tokens; nothing
+    /// outside the block (other groups packed in the same row).
+    /// </summary>
+    public void FillMask(bool[] allowed, int row, int width, int offset)
     {
-        long offset = (long)row * width * width;
-        for (int i = 0; i < width; i++)
+        long rowBase = (long)row * width * width;
+        for (int i = 0; i < Length; i++)
         {
-            long r = offset + (long)i * width;
-            if (i >= Length) { allowed[r + i] = true; continue; }   // padding sees itself only: keeps softmax finite
+            long r = rowBase + (long)(offset + i) * width + offset;
             int segment = i < ContextLength ? -1 : SegmentOf(i);
-            int from = segment < 0 ? 0 : segmentStarts[segment];
             for (int k = 0; k < Math.Min(ContextLength, i + 1); k++) allowed[r + k] = true;
-            if (segment >= 0) for (int k = from; k <= i; k++) allowed[r + k] = true;
+            if (segment >= 0) for (int k = segmentStarts[segment]; k <= i; k++) allowed[r + k] = true;
         }
     }
 

@@ -26,15 +26,17 @@ public sealed class ModelScorerTests
     }
 
     [Theory]
-    [InlineData(1, true)]
-    [InlineData(2, true)]
-    [InlineData(16, true)]
-    [InlineData(1, false)]
-    [InlineData(16, false)]
-    public void Score_EqualsOnePlainForwardPerRequest(int batchSize, bool shareContext)
+    [InlineData(1, true, true)]
+    [InlineData(2, true, true)]
+    [InlineData(16, true, true)]
+    [InlineData(16, true, false)]
+    [InlineData(1, false, false)]
+    [InlineData(16, false, false)]
+    [InlineData(16, false, true)]
+    public void Score_EqualsOnePlainForwardPerRequest(int batchSize, bool shareContext, bool packRows)
     {
         using var model = TinyModel.Create();
-        var sums = new ModelScorer(model, batchSize, shareContext).Score(Requests, NullProgress.Instance);
+        var sums = new ModelScorer(model, batchSize, shareContext, packRows).Score(Requests, NullProgress.Instance);
         for (int i = 0; i < Requests.Length; i++)
             Assert.Equal(TinyModel.Reference(model, Requests[i].Context, Requests[i].Continuation), sums[i], 4);
     }
@@ -44,12 +46,25 @@ public sealed class ModelScorerTests
     {
         using var model = TinyModel.Create();
         var shared = new ModelScorer(model, 1, shareContext: true);
-        var naive = new ModelScorer(model, 1, shareContext: false);
+        var naive = new ModelScorer(model, 1, shareContext: false, packRows: false);
         shared.Score(Requests, NullProgress.Instance);
         naive.Score(Requests, NullProgress.Instance);
         // Shared: (4 + 0+2+1+4) + (2 + 1+0) + (3+1) + (2+1) = 21 tokens; naive: every request with its own context = 23 + 5 + 7 = 35.
         Assert.Equal(21, shared.TokensProcessed);
         Assert.Equal(35, naive.TokensProcessed);
+    }
+
+    [Fact]
+    public void Score_PackedRows_FillPaddingWithShortQuestions()
+    {
+        using var model = TinyModel.Create();
+        var packed = new ModelScorer(model, 16, shareContext: true, packRows: true);
+        var padded = new ModelScorer(model, 16, shareContext: true, packRows: false);
+        packed.Score(Requests, NullProgress.Instance);
+        padded.Score(Requests, NullProgress.Instance);
+        // Rows of 11, 3, 4 and 3 tokens: packed into [11] and [4 + 3 + 3] (2 x 11); padded, 4 rows x 11.
+        Assert.Equal(22, packed.TokensProcessed);
+        Assert.Equal(44, padded.TokensProcessed);
     }
 
     [Fact]
