@@ -9,7 +9,7 @@ namespace ModelCompress.Core.Evaluation;
 /// </summary>
 public sealed record EvaluationConfig(
     string Model, string ModelHash, string Tokenizer, bool AddBos, int? Limit, int NumFewshot, int BatchSize, bool SharedContext,
-    string Device, string DType, string ToolVersion);
+    string Device, string Dtype, string ToolVersion);
 
 /// <summary>An evaluation's results: multiple-choice tasks, perplexities, and the average acc over tasks (the paper's "Avg Acc").</summary>
 public sealed record EvaluationReport(EvaluationConfig Config, IReadOnlyList<TaskResult> Tasks, IReadOnlyList<PerplexityResult> Perplexities)
