@@ -35,6 +35,6 @@ public sealed class EvaluationDataException : Exception
     public static EvaluationDataException UnknownTask(string name, IEnumerable<string> known) =>
         new($"unknown task '{name}' (known: {string.Join(", ", known)}; or give the path of a task file ending in .json).", null, null);
 
-    public static EvaluationDataException TooLong(string task, string itemId, int tokens, int window) =>
-        new($"task {task}, item {itemId}: the continuation has {tokens} tokens, more than the model's {window}-token window.", null, null);
+    public static EvaluationDataException ContinuationTooLong(int question, int tokens, int window) =>
+        new($"question {question}: a continuation has {tokens} tokens, more than the model's {window}-token window.", null, null);
 }

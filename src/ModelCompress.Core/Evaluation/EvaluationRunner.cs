@@ -17,6 +17,8 @@ public static class EvaluationRunner
     {
         if (request.BatchSize < 1) throw new InvalidInputException($"--batch-size {request.BatchSize} must be at least 1.");
         if (request.Limit is < 1) throw new InvalidInputException($"--limit {request.Limit} must be at least 1.");
+        if (request.PerplexityFiles.Count > 0 && (request.Window < 1 || request.Window > model.Config.MaxPositionEmbeddings))
+            throw new InvalidInputException($"--window {request.Window} must be between 1 and the model's {model.Config.MaxPositionEmbeddings} positions.");
         if (request.NumFewshot < 0) throw new InvalidInputException($"--num-fewshot {request.NumFewshot} must not be negative.");
         var definitions = request.Tasks.Select(TaskRegistry.Resolve).ToList();
         if (request.NumFewshot > 0 && definitions.FirstOrDefault(d => !d.SupportsFewshot) is { } zeroShotOnly)

@@ -52,7 +52,7 @@ public sealed class ModelScorer(LlamaForCausalLM model, int batchSize = 16, bool
         {
             int l = r.Continuation.Count;
             if (l == 0) throw new ArgumentException($"request {i} has an empty continuation", nameof(requests));
-            if (l > window) throw EvaluationDataException.TooLong("?", $"group {r.Group}", l, window);
+            if (l > window) throw EvaluationDataException.ContinuationTooLong(r.Group, l, window);
             int keep = Math.Min(r.Context.Count, window + 1 - l);
             return (Index: i, r.Group, Context: r.Context.Skip(r.Context.Count - keep).ToArray(), r.Continuation);
         });
