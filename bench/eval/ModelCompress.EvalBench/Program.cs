@@ -42,6 +42,7 @@ else
 model.eval();
 var encoder = new RequestEncoder(tokenizer, addBos: false);
 string[] Variants = ["packed", "shared", "naive"];
+var cpuSummary = new List<(string Task, double Packed, double Shared, double Naive)>();
 var summary = new List<(string Task, int Items, double Packed, double Shared, double Naive, long PackedTokens, long SharedTokens, long NaiveTokens)>();
 foreach (var task in TaskRegistry.BuiltIn)
 {
@@ -50,6 +51,7 @@ foreach (var task in TaskRegistry.BuiltIn)
     var requests = encoder.Encode(items);
     var times = Variants.ToDictionary(v => v, _ => new List<double>());
     var tokens = new Dictionary<string, long>();
+    var cpu = Variants.ToDictionary(v => v, _ => new List<double>());
     for (int round = 0; round < rounds; round++)
         foreach (string variant in Variants)
         {
@@ -59,20 +61,24 @@ foreach (var task in TaskRegistry.BuiltIn)
                 "shared" => new ModelScorer(model, batch, shareContext: true, packRows: false),
                 _ => new ModelScorer(model, batch, shareContext: false, packRows: false),
             };
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             scorer.Score(requests, NullProgress.Instance);
             double seconds = clock.Elapsed.TotalSeconds;
+            double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+            cpu[variant].Add(cpuSeconds);
             times[variant].Add(seconds);
             tokens[variant] = scorer.TokensProcessed;
             Console.WriteLine(new JsonObject
             {
                 ["model"] = which, ["task"] = task.Name, ["scorer"] = variant, ["round"] = round, ["items"] = items.Count,
-                ["seconds"] = seconds, ["items_per_s"] = items.Count / seconds, ["tokens_fed"] = scorer.TokensProcessed,
+                ["seconds"] = seconds, ["cpu_seconds"] = cpuSeconds, ["items_per_s"] = items.Count / seconds, ["tokens_fed"] = scorer.TokensProcessed,
                 ["tokens_per_s"] = scorer.TokensProcessed / seconds,
             }.ToJsonString());
         }
     summary.Add((task.Name, items.Count, Median(times["packed"]), Median(times["shared"]), Median(times["naive"]),
                  tokens["packed"], tokens["shared"], tokens["naive"]));
+    cpuSummary.Add((task.Name, Median(cpu["packed"]), Median(cpu["shared"]), Median(cpu["naive"])));
 }
 Console.WriteLine($"\n{which}, batch {batch}, {get_num_threads()} threads, fp32, median of {rounds} interleaved rounds");
 Console.WriteLine("| task | items | packed items/s | packed tokens/s | shared items/s | naive items/s | naive tokens/s | tokens fed packed/shared/naive | speed-up packed (shared) vs naive |");
@@ -80,6 +86,11 @@ Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
 foreach (var s in summary)
     Console.WriteLine($"| {s.Task} | {s.Items} | {s.Items / s.Packed:F1} | {s.NaiveTokens / s.Packed:F0} | {s.Items / s.Shared:F1} | {s.Items / s.Naive:F1} | " +
                       $"{s.NaiveTokens / s.Naive:F0} | {s.PackedTokens}/{s.SharedTokens}/{s.NaiveTokens} | {s.Naive / s.Packed:F2}× ({s.Naive / s.Shared:F2}×) |");
+Console.WriteLine("\nCPU seconds (median; robust to other processes on a shared machine when --threads 1)");
+Console.WriteLine("| task | packed | shared | naive | speed-up packed (shared) vs naive |");
+Console.WriteLine("|---|---|---|---|---|");
+foreach (var c in cpuSummary)
+    Console.WriteLine($"| {c.Task} | {c.Packed:F2} | {c.Shared:F2} | {c.Naive:F2} | {c.Naive / c.Packed:F2}× ({c.Naive / c.Shared:F2}×) |");
 return 0;
 
 static double Median(List<double> values)
