@@ -37,8 +37,11 @@ public sealed class PackedDecoder
         var flat = positions.reshape(-1);
         cos = cos.index_select(0, flat).view(b, 1, t, d);                              // (B, 1, T, D)
         sin = sin.index_select(0, flat).view(b, 1, t, d);                              // (B, 1, T, D)
-        var additive = zeros([b, 1, t, t], h.dtype, h.device)
-            .masked_fill(allowed.logical_not().unsqueeze(1), double.NegativeInfinity); // (B, 1, T, T)
+        // 0-dim tensors rather than a Scalar fill value: a temporary Scalar passed to masked_fill was seen to fail
+        // intermittently ("toFloat") in long runs, consistent with its native handle being finalized during the call.
+        var open = tensor(0f).to(h.dtype, h.device);
+        var closed = tensor(float.NegativeInfinity).to(h.dtype, h.device);
+        var additive = where(allowed.unsqueeze(1), open, closed);                     // (B, 1, T, T)
         var mask = new AttentionMask(additive, false);
         var layers = model.Model.Layers;
         for (int i = 0; i < layers.Count; i++) h = layers[i].forward(h, cos, sin, mask, null, i);
