@@ -11,7 +11,7 @@ ROUNDS="${ROUNDS:-3}" BATCH="${BATCH:-8}" SEQ="${SEQ:-512}" THREADS="${THREADS:-
 WARMUP="${WARMUP:-1}" ITERS="${ITERS:-3}" SEED="${SEED:-42}" DTYPES="${DTYPES:-fp32 bf16}"
 ARTIFACTS="${ARTIFACTS:-$BENCH_DIR/.artifacts}"
 PYTHON=/usr/bin/python3   # Debian's interpreter (python3-torch), not a pyenv python on PATH
-RESULTS="$BENCH_DIR/results"
+RESULTS="${RESULTS:-$BENCH_DIR/results}"   # where forward.json and the run log go
 mkdir -p "$RESULTS"
 
 log() { echo "[run-forward] $*" >&2; }

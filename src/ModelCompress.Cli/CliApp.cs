@@ -2,12 +2,14 @@ using System.CommandLine;
 using ModelCompress.Cli.Commands.Config;
 using ModelCompress.Cli.Commands.Convert;
 using ModelCompress.Cli.Commands.Finetune;
+using ModelCompress.Cli.Commands.Eval;
 using ModelCompress.Cli.Commands.Generate;
 using ModelCompress.Cli.Commands.Prune;
 using ModelCompress.Cli.Commands.Score;
 using ModelCompress.Core.Checkpoints;
 using ModelCompress.Core.Config;
 using ModelCompress.Core.Data;
+using ModelCompress.Core.Evaluation;
 using ModelCompress.Core.Model;
 using ModelCompress.Core.Tokenization;
 
@@ -28,6 +30,7 @@ public static class CliApp
         ConfigCommands.Validate(output),
         ConfigCommands.Schema(output),
         ConfigCommands.Init(output),
+        EvalCommand.Build(output),
     };
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -59,8 +62,8 @@ public static class CliApp
     /// <summary>Invalid input (config, arguments, files) is exit 2; cancellation 130; anything else 1.</summary>
     public static int ExitCodeOf(Exception e) => e switch
     {
-        InvalidInputException or ConfigException or CheckpointException or TokenizerException or DatasetException or FileNotFoundException or DirectoryNotFoundException
-            => ExitCodes.InvalidInput,
+        InvalidInputException or ConfigException or CheckpointException or TokenizerException or DatasetException
+            or EvaluationDataException or FileNotFoundException or DirectoryNotFoundException => ExitCodes.InvalidInput,
         OperationCanceledException => ExitCodes.Cancelled,
         _ => ExitCodes.UnexpectedError,
     };

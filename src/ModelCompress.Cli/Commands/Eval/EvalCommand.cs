@@ -1,0 +1,126 @@
+using System.CommandLine;
+using System.Reflection;
+using System.Security.Cryptography;
+using ModelCompress.Core.Checkpoints;
+using ModelCompress.Core.Evaluation;
+using ModelCompress.Core.Model;
+using ModelCompress.Core.Tokenization;
+
+namespace ModelCompress.Cli.Commands.Eval;
+
+/// <summary><c>dotnet compress eval</c>: zero-/few-shot multiple-choice benchmarks and perplexity, lm-evaluation-harness style.</summary>
+public static class EvalCommand
+{
+    /// <summary>Perplexity corpora by name, relative to the shared data folder's <c>text/</c> (the parent of <c>--data</c>).</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Corpora = new Dictionary<string, string[]>
+    {
+        ["wikitext2"] = ["wikitext-2-raw", "wiki.test.raw"],
+        ["ptb"] = ["ptb", "ptb.test.txt"],
+    };
+
+    public static Command Build(TextWriter output)
+    {
+        var model = new Option<DirectoryInfo>("--model") { Description = "Hugging Face model folder.", Required = true };
+        var tasks = new Option<string>("--tasks")
+        {
+            Description = $"Comma-separated tasks ({string.Join(", ", TaskRegistry.Names)}) or task files (*.json, see README).",
+            DefaultValueFactory = _ => "",
+        };
+        var data = new Option<string>("--data") { Description = "Benchmark folder (default: $MODELCOMPRESS_DATA/eval, else ../shared/data/eval)." };
+        var limit = new Option<int?>("--limit") { Description = "Items per task (per subject for mmlu); windows for perplexity." };
+        var shots = new Option<int>("--num-fewshot") { Description = "Few-shot examples (mmlu: from dev/ in file order).", DefaultValueFactory = _ => 0 };
+        var batch = new Option<int>("--batch-size") { Description = "Rows per forward pass.", DefaultValueFactory = _ => 16 };
+        var addBos = new Option<bool>("--add-bos")
+        {
+            Description = "Prepend BOS to every context (default off, as lm-evaluation-harness <= 0.4.9 for Llama models).",
+        };
+        var naive = new Option<bool>("--no-shared-context") { Description = "Score each choice with its own copy of the context (slower; for comparison)." };
+        var results = new Option<FileInfo>("--output") { Description = "results.json path.", DefaultValueFactory = _ => new FileInfo("results.json") };
+        var samples = new Option<FileInfo?>("--samples") { Description = "Write one JSON line per item (log-likelihoods, prediction, correct)." };
+        var perplexity = new Option<string[]>("--perplexity")
+        {
+            Description = "Perplexity corpora: wikitext2, ptb or a text file path (repeatable or comma-separated).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var window = new Option<int>("--window") { Description = "Perplexity window in tokens.", DefaultValueFactory = _ => 128 };
+        var device = CommonOptions.Device();
+        var dtype = CommonOptions.DType();
+        var command = new Command("eval", "Evaluate a model on multiple-choice benchmarks and perplexity (lm-evaluation-harness 0.4 scoring).")
+        {
+            model, tasks, data, limit, shots, batch, addBos, naive, results, samples, perplexity, window, device, dtype,
+        };
+        command.SetAction(parse =>
+        {
+            string dataDir = Path.GetFullPath(parse.GetValue(data) ?? DefaultDataDir());
+            var taskNames = Split(parse.GetValue(tasks));
+            var corpora = Split(string.Join(',', parse.GetValue(perplexity) ?? [])).Select(c => (c, ResolveCorpus(c, dataDir))).ToList();
+            if (taskNames.Count == 0 && corpora.Count == 0) throw new InvalidInputException("nothing to evaluate: give --tasks and/or --perplexity.");
+            string folder = parse.GetValue(model)!.FullName;
+            var dev = ComputeSettings.ResolveDevice(parse.GetValue(device)!);
+            var type = ComputeSettings.ResolveDType(parse.GetValue(dtype)!, dev);
+            LlamaConfig.Load(folder);
+            var tokenizer = TokenizerLoader.FromFolder(folder);
+            var request = new EvaluationRequest(taskNames, corpora, dataDir, parse.GetValue(limit), parse.GetValue(shots), parse.GetValue(batch),
+                parse.GetValue(addBos), !parse.GetValue(naive), parse.GetValue(window));
+            foreach (string task in taskNames) TaskRegistry.Resolve(task);
+            var config = new EvaluationConfig(folder, ModelHash(folder), TokenizerName(folder), request.AddBos, request.Limit, request.NumFewshot,
+                request.BatchSize, request.SharedContext, dev.type.ToString().ToLowerInvariant(), parse.GetValue(dtype)!, ToolVersion());
+            using var llm = HfModelFolder.Load(folder, dev, type);
+            var report = EvaluationRunner.Run(llm, tokenizer, request, config, ConsoleProgress.ForStandardError());
+            string resultsPath = parse.GetValue(results)!.FullName;
+            report.WriteJson(resultsPath);
+            if (parse.GetValue(samples) is { } samplesFile) report.WriteSamples(samplesFile.FullName);
+            PrintTable(report, output);
+            output.WriteLine($"results: {resultsPath}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static List<string> Split(string? list) =>
+        (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    private static string DefaultDataDir() =>
+        Environment.GetEnvironmentVariable("MODELCOMPRESS_DATA") is { Length: > 0 } env
+            ? Path.Combine(env, "eval")
+            : Path.Combine("..", "shared", "data", "eval");
+
+    private static string ResolveCorpus(string name, string dataDir)
+    {
+        if (Corpora.TryGetValue(name, out var parts)) return Path.Combine([dataDir, "..", "text", .. parts]);
+        return File.Exists(name) ? Path.GetFullPath(name)
+            : throw new InvalidInputException($"--perplexity '{name}': not a known corpus ({string.Join(", ", Corpora.Keys)}) nor an existing file.");
+    }
+
+    /// <summary>SHA-256 over config.json and the safetensors files (name and content, in name order).</summary>
+    private static string ModelHash(string folder)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var files = Directory.GetFiles(folder, "*.safetensors").Append(Path.Combine(folder, "config.json")).Order(StringComparer.Ordinal);
+        var buffer = new byte[1 << 20];
+        foreach (string file in files)
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file)));
+            using var stream = File.OpenRead(file);
+            int n;
+            while ((n = stream.Read(buffer)) > 0) sha.AppendData(buffer, 0, n);
+        }
+        return "sha256:" + System.Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private static string TokenizerName(string folder) =>
+        File.Exists(Path.Combine(folder, "tokenizer.json")) ? "tokenizer.json" : "tokenizer.model";
+
+    private static string ToolVersion() =>
+        typeof(EvalCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    private static void PrintTable(EvaluationReport report, TextWriter output)
+    {
+        output.WriteLine($"{"task",-16} {"n",6} {"acc",8} {"± se",8} {"acc_norm",9} {"± se",8}");
+        foreach (var t in report.Tasks)
+            output.WriteLine($"{t.Name,-16} {t.Items.Count,6} {t.Acc,8:F4} {t.AccStderr,8:F4} {(t.AccNorm is double n ? n.ToString("F4") : "-"),9} {(t.AccNormStderr is double s ? s.ToString("F4") : "-"),8}");
+        if (report.Tasks.Count > 0) output.WriteLine($"{"average acc",-16} {"",6} {report.AverageAcc,8:F4}");
+        foreach (var p in report.Perplexities)
+            output.WriteLine($"{p.Name}: token ppl {p.TokenPerplexity:F3}, word ppl {p.WordPerplexity:F3}, byte ppl {p.BytePerplexity:F4}, bits/byte {p.BitsPerByte:F4} ({p.Tokens} tokens, {p.Windows} windows of {p.Window})");
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using ModelCompress.Core.Evaluation;
+
+namespace ModelCompress.Core.Data.Benchmarks;
+
+/// <summary>
+/// A user's multiple-choice task without code. The task file (JSON):
+/// <code>
+/// { "name": "my_task", "data": "items.jsonl", "template": "Question: {context}\nAnswer:", "separator": " ",
+///   "metrics": ["acc", "acc_norm"] }
+/// </code>
+/// <c>data</c> is relative to the task file; <c>template</c> (default <c>{context}</c>) wraps each item's context;
+/// <c>separator</c> (default one space) goes before each choice; <c>metrics</c> defaults to both. Each data line is
+/// <c>{"context": "...", "choices": ["...", "..."], "gold": 0}</c> with an optional <c>"id"</c>.
+/// </summary>
+public static class GenericTaskReader
+{
+    public static TaskDefinition Load(string taskFile)
+    {
+        if (!File.Exists(taskFile)) throw EvaluationDataException.MissingFile(taskFile, "task file");
+        JsonElement json;
+        try { json = JsonDocument.Parse(File.ReadAllText(taskFile)).RootElement; }
+        catch (JsonException e) { throw EvaluationDataException.Malformed(taskFile, (int)(e.LineNumber ?? 0) + 1, $"not valid JSON ({e.Message})"); }
+        var spec = new JsonlReader.Line(taskFile, 1, json);
+        string name = spec.String("name");
+        string data = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(taskFile))!, spec.String("data"));
+        string template = spec.OptionalString("template") ?? "{context}";
+        if (!template.Contains("{context}")) throw EvaluationDataException.BadValue(taskFile, 1, "template", "has no {context} placeholder");
+        string separator = spec.OptionalString("separator") ?? " ";
+        var metrics = json.TryGetProperty("metrics", out var m)
+            ? m.EnumerateArray().Select(x => x.GetString() switch
+            {
+                "acc" => ChoiceMetric.Acc,
+                "acc_norm" => ChoiceMetric.AccNorm,
+                var other => throw EvaluationDataException.BadValue(taskFile, 1, "metrics", $"has unknown metric '{other}' (use acc, acc_norm)"),
+            }).ToArray()
+            : [ChoiceMetric.Acc, ChoiceMetric.AccNorm];
+        return new TaskDefinition(name, metrics, o => ReadItems(data, template, separator, o.Limit));
+    }
+
+    /// <summary>Reads the items of a generic task's JSONL file.</summary>
+    public static IReadOnlyList<MultipleChoiceItem> ReadItems(string path, string template, string separator, int? limit)
+    {
+        var items = new List<MultipleChoiceItem>();
+        foreach (var line in JsonlReader.Read(path, limit))
+        {
+            var choices = line.Element("choices", JsonValueKind.Array).EnumerateArray()
+                .Select(c => c.ValueKind == JsonValueKind.String ? c.GetString()! : throw EvaluationDataException.BadValue(path, line.Number, "choices", "holds a non-string"))
+                .ToArray();
+            if (choices.Length < 2) throw EvaluationDataException.BadValue(path, line.Number, "choices", "has fewer than 2 choices");
+            int gold = JsonlReader.ParseIndex(path, line.Number, line.String("gold"), choices.Length);
+            string context = template.Replace("{context}", line.String("context"));
+            items.Add(MultipleChoiceItem.SharedContext(line.OptionalString("id") ?? $"{items.Count}", context, choices, gold, separator));
+        }
+        return items;
+    }
+}
