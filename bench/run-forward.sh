@@ -3,7 +3,7 @@
 # ~100M-parameter Llama, batch 8 x 512, 2 threads. Runs both sides INTERLEAVED (ts, py, ts, py, ...) per dtype, writes
 # bench/results/forward.json and prints a markdown table.
 #
-# Usage: bash bench/run-forward.sh            (ROUNDS=3 BATCH=8 SEQ=512 THREADS=2 WARMUP=1 ITERS=3 DTYPES="fp32 bf16")
+# Usage: bash bench/run-forward.sh  (env: ROUNDS=3 BATCH=8 SEQ=512 THREADS=2 WARMUP=1 ITERS=3 DTYPES="fp32 bf16" RESULTS=bench/results)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -1,0 +1,39 @@
+using System.Text.Json.Nodes;
+using ModelCompress.Core.Gates;
+
+namespace ModelCompress.Core.Pipeline;
+
+/// <summary>Reads a stored evaluation (results.json + samples.jsonl) back as gate inputs: values and per-item correctness.</summary>
+public static class EvaluationArtifact
+{
+    public const string ResultsFile = "results.json", SamplesFile = "samples.jsonl";
+
+    private static readonly string[] Metrics = ["acc", "acc_norm", "token_perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte"];
+
+    public static MetricValues Read(string folder, long parameters)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, ResultsFile)))!.AsObject();
+        var values = new Dictionary<string, double> { ["parameters"] = parameters };
+        foreach (var (task, node) in json["results"]!.AsObject())
+            foreach (string metric in Metrics)
+                if (node![$"{metric},none"] is JsonValue v) values[$"{task}.{metric}"] = v.GetValue<double>();
+        if (json["average"]?["acc,none"] is JsonValue average) values["average.acc"] = average.GetValue<double>();
+
+        var items = new Dictionary<string, List<bool>>();
+        string samples = Path.Combine(folder, SamplesFile);
+        if (File.Exists(samples))
+        {
+            foreach (string line in File.ReadLines(samples))
+            {
+                var sample = JsonNode.Parse(line)!;
+                string task = sample["task"]!.GetValue<string>();
+                foreach (string metric in new[] { "acc", "acc_norm" })
+                {
+                    var list = items.TryGetValue($"{task}.{metric}", out var l) ? l : items[$"{task}.{metric}"] = [];
+                    list.Add(sample[metric]!.GetValue<int>() == 1);
+                }
+            }
+        }
+        return new MetricValues(values, items.ToDictionary(p => p.Key, p => p.Value.ToArray()));
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using ModelCompress.Core.Config;
+using ModelCompress.Core.Demo;
+using ModelCompress.Core.Model;
+using ModelCompress.Core.Progress;
+using static TorchSharp.torch;
+
+namespace ModelCompress.Core.Pipeline;
+
+/// <summary>How to run: where outputs and caches go, whether to continue a crashed stage, and who hears about progress.</summary>
+public sealed record RunOptions(string OutRoot, bool Resume = false, IProgressSink? Progress = null, string? AssetCache = null)
+{
+    /// <summary>Built-in assets (the demo model) live here: <c>$MODELCOMPRESS_CACHE</c>, else <c>~/.cache/modelcompress</c>.</summary>
+    public string AssetRoot => AssetCache ?? (Environment.GetEnvironmentVariable("MODELCOMPRESS_CACHE") is { Length: > 0 } env
+        ? env : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "modelcompress"));
+}
+
+/// <summary>Everything stages share during one run: resolved paths, compute settings, hashing and the stage cache.</summary>
+public sealed class RunContext
+{
+    public RunContext(PipelineConfig config, RunOptions options)
+    {
+        Config = config;
+        Options = options;
+        Progress = options.Progress ?? NullProgress.Instance;
+        Cache = new StageCache(Path.Combine(options.OutRoot, ".cache"));
+        Hasher = new ContentHasher(Path.Combine(Cache.Root, "hashes.json"));
+        Device = ComputeSettings.ResolveDevice(config.Compute.Device);
+        DType = ComputeSettings.ResolveDType(config.Compute.Dtype, Device);
+    }
+
+    public PipelineConfig Config { get; }
+    public RunOptions Options { get; }
+    public IProgressSink Progress { get; }
+    public StageCache Cache { get; }
+    public ContentHasher Hasher { get; }
+    public Device Device { get; }
+    public ScalarType DType { get; }
+    public long Seed => Config.Compute.Seed;
+
+    /// <summary>A path from the pipeline file: <c>builtin:demo/…</c> (built on first use), a URL, or a path relative to the file.</summary>
+    public string Resolve(string path)
+    {
+        if (!path.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal)) return Config.Resolve(path);
+        string root = DemoAssets.Ensure(Options.AssetRoot, Progress);
+        string rest = path[DemoAssets.Scheme.Length..].TrimStart('/');
+        return rest.Length == 0 ? DemoAssets.Model(root) : Path.Combine(root, rest);
+    }
+
+    /// <summary>A stage key: sha256 of the parts (as JSON), the tool version and the compute settings that change results.</summary>
+    public string Key(params object?[] parts) =>
+        ContentHasher.Text(JsonSerializer.Serialize(new object?[] { ToolInfo.Version, DType.ToString(), Seed, parts }, JsonDefaults.Indented));
+
+    /// <summary>sha256 of a data file the pipeline reads (remembered across runs).</summary>
+    public string HashFile(string path) => Hasher.File(path);
+}
