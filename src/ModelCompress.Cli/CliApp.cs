@@ -5,6 +5,7 @@ using ModelCompress.Cli.Commands.Finetune;
 using ModelCompress.Cli.Commands.Eval;
 using ModelCompress.Cli.Commands.Generate;
 using ModelCompress.Cli.Commands.Prune;
+using ModelCompress.Cli.Commands.Run;
 using ModelCompress.Cli.Commands.Score;
 using ModelCompress.Core.Checkpoints;
 using ModelCompress.Core.Config;
@@ -30,6 +31,7 @@ public static class CliApp
         ConfigCommands.Validate(output),
         ConfigCommands.Schema(output),
         ConfigCommands.Init(output),
+        RunCommand.Build(output),
         EvalCommand.Build(output),
     };
 

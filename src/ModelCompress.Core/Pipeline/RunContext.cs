@@ -37,6 +37,7 @@ public sealed class RunContext
     public Device Device { get; }
     public ScalarType DType { get; }
     public long Seed => Config.Compute.Seed;
+    public CancellationToken Cancellation { get; init; }
 
     /// <summary>A path from the pipeline file: <c>builtin:demo/…</c> (built on first use), a URL, or a path relative to the file.</summary>
     public string Resolve(string path)
@@ -51,6 +52,9 @@ public sealed class RunContext
     public string Key(params object?[] parts) =>
         ContentHasher.Text(JsonSerializer.Serialize(new object?[] { ToolInfo.Version, DType.ToString(), Seed, parts }, JsonDefaults.Indented));
 
-    /// <summary>sha256 of a data file the pipeline reads (remembered across runs).</summary>
-    public string HashFile(string path) => Hasher.File(path);
+    /// <summary>Every input file read and its sha256, for the manifest.</summary>
+    public Dictionary<string, string> Inputs { get; } = [];
+
+    /// <summary>sha256 of a data file the pipeline reads (remembered across runs, recorded as an input).</summary>
+    public string HashFile(string path) => Inputs[Path.GetFullPath(path)] = Hasher.File(path);
 }

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using ModelCompress.Cli.Commands.Config;
+using ModelCompress.Core.Config;
+using ModelCompress.Core.Pipeline;
+using ModelCompress.Core.Reporting;
+
+namespace ModelCompress.Cli.Commands.Run;
+
+/// <summary><c>dotnet compress run pruning.yaml</c>: the whole pipeline, gated.</summary>
+public static class RunCommand
+{
+    public static Command Build(TextWriter output)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The pipeline file.", DefaultValueFactory = _ => new FileInfo("pruning.yaml") };
+        var set = ConfigCommands.SetOption();
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Runs folder: the run goes to OUT/NAME, the stage cache to OUT/.cache.", DefaultValueFactory = _ => new DirectoryInfo("runs") };
+        var resume = new Option<bool>("--resume") { Description = "Continue a crashed or cancelled run: keep the interrupted stage's checkpoint (finished stages are always reused)." };
+        var json = new Option<bool>("--json") { Description = "Print the final results object (results.json) on stdout." };
+        var command = new Command("run",
+            "Run a pipeline: stages in order (each cached by its inputs and options), baseline and candidate evaluation, quality gates.\n" +
+            "Exit 0 when every gate passes, 3 when a gate fails (the report says which and by how much), 2 for invalid input, 130 when cancelled.\n" +
+            "Example: dotnet compress run pruning.yaml --set compute.device=cpu --out runs")
+        {
+            file, set, outDir, resume, json,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            string path = parse.GetValue(file)!.FullName;
+            var overrides = parse.GetValue(set)!;
+            var config = PipelineConfigLoader.Load(path, overrides);
+            var effective = PipelineConfigLoader.ToJson(File.ReadAllText(path), path, overrides);
+            var progress = ConsoleProgress.ForStandardError();
+            var outcome = PipelineRunner.Run(config, effective, new RunOptions(parse.GetValue(outDir)!.FullName, parse.GetValue(resume), progress), cancellation);
+            if (parse.GetValue(json)) output.WriteLine(RunReport.Results(outcome).ToJsonString(Core.JsonDefaults.Indented));
+            else output.WriteLine($"{(outcome.Verdict == Verdict.Passed ? "PASSED" : "FAILED")}: report at {Path.Combine(parse.GetValue(outDir)!.FullName, config.Name, "report.md")}");
+            return Task.FromResult(outcome.Verdict == Verdict.Passed ? ExitCodes.Success : ExitCodes.GateFailed);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using ModelCompress.Core.Checkpoints;
+using ModelCompress.Core.Config;
+using ModelCompress.Core.Gates;
+using ModelCompress.Core.Model;
+using ModelCompress.Core.Pruning;
+using ModelCompress.Core.Reporting;
+using ModelCompress.Core.Scoring;
+
+namespace ModelCompress.Core.Pipeline;
+
+/// <summary>
+/// Runs a pipeline: load → stages in order (each cached by a key of its input and options) → baseline and candidate
+/// evaluation → gates → the run folder (<c>model/</c> with a model card, results.json, report.md, charts, manifest.json).
+/// A failed gate is a verdict, not an exception.
+/// </summary>
+public static class PipelineRunner
+{
+    public static RunOutcome Run(PipelineConfig config, JsonObject effectiveConfig, RunOptions options, CancellationToken cancellation = default)
+    {
+        var started = DateTimeOffset.UtcNow;
+        if (config.Compute.Threads > 0) TorchSharp.torch.set_num_threads(config.Compute.Threads);
+        var run = new RunContext(config, options) { Cancellation = cancellation };
+        string baseFolder = ResolveModel(run);
+        LlamaConfig.Load(baseFolder);
+        var baseModel = new ModelArtifact(baseFolder, run.Key("model", run.Hasher.Folder(baseFolder)));
+        var exec = new StageExecutor(run);
+        var current = baseModel;
+        var scoreFolders = new Dictionary<string, string>();
+        var finetunes = config.Stages.OfType<FinetuneStage>().ToDictionary(f => f.Id);
+        string? baselineEval = null, candidateEval = null, scoresFile = null;
+        var pruning = new List<PruningReport>();
+        foreach (var stage in config.Stages)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            switch (stage)
+            {
+                case ScoreStage score:
+                    scoreFolders[score.Id] = exec.Score(score, current);
+                    scoresFile = Path.Combine(scoreFolders[score.Id], "scores.json");
+                    break;
+                case PruneStage prune:
+                    current = exec.Prune(prune, current, scoreFolders, finetunes);
+                    pruning.Add(PruningReport.Load(current.Folder));
+                    string pruneScores = Path.Combine(Path.GetDirectoryName(current.Folder)!, "scores.json");
+                    if (File.Exists(pruneScores)) scoresFile = pruneScores;
+                    break;
+                case FinetuneStage finetune:
+                    current = exec.Finetune(finetune, current);
+                    break;
+                case EvaluateStage evaluate:
+                    baselineEval = exec.Evaluate(evaluate, baseModel, "baseline");
+                    candidateEval = exec.Evaluate(evaluate, current, "candidate");
+                    break;
+            }
+        }
+        long Parameters(string folder)
+        {
+            using var reader = CheckpointReader.Open(folder);
+            return reader.Files.Sum(f => f.Entries.Sum(e => e.Shape.Aggregate(1L, (a, d) => a * d)));
+        }
+        var baseline = baselineEval is null ? ParametersOnly(Parameters(baseFolder)) : EvaluationArtifact.Read(baselineEval, Parameters(baseFolder));
+        var candidate = candidateEval is null ? ParametersOnly(Parameters(current.Folder)) : EvaluationArtifact.Read(candidateEval, Parameters(current.Folder));
+        var gates = GateEvaluator.Evaluate(config.Gates, baseline, candidate);
+        var verdict = gates.All(g => g.Passed) ? Verdict.Passed : Verdict.GateFailed;
+        var outcome = new RunOutcome(config.Name, verdict, baseFolder, current.Folder, baseline, candidate, gates, pruning, exec.Records,
+            scoresFile, started, DateTimeOffset.UtcNow);
+        RunFolder.Write(outcome, effectiveConfig, run);
+        run.Progress.Message($"verdict: {(verdict == Verdict.Passed ? "PASSED" : "FAILED")} — {Path.Combine(options.OutRoot, config.Name)}");
+        return outcome;
+    }
+
+    private static MetricValues ParametersOnly(long parameters) => new(new Dictionary<string, double> { ["parameters"] = parameters }, new Dictionary<string, bool[]>());
+
+    private static string ResolveModel(RunContext run)
+    {
+        string source = run.Config.Model.Source;
+        if (source.Contains("://", StringComparison.Ordinal))
+            throw new InvalidInputException($"model.source '{source}': blob storage sources are not available in this build yet; use a local folder or builtin:demo.");
+        string folder = run.Resolve(source);
+        if (!Directory.Exists(folder)) throw new InvalidInputException($"model.source '{source}': folder {folder} not found.");
+        return folder;
+    }
+}
