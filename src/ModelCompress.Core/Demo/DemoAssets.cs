@@ -64,8 +64,8 @@ public static class DemoAssets
         }
         var options = new TrainingOptions
         {
-            Method = FineTuneMethod.Full, LearningRate = 3e-3, Epochs = 4, BatchSize = 16, MicroBatchSize = 16, WarmupSteps = 20,
-            MaxLength = 64, ValidationSize = 32, EvalSteps = 50, Seed = 11,
+            Method = FineTuneMethod.Full, LearningRate = 3e-3, Epochs = 6, BatchSize = 16, MicroBatchSize = 16, WarmupSteps = 20,
+            MaxLength = 32, ValidationSize = 32, EvalSteps = 100, Seed = 11,
         };
         FineTuneRun.Run(new FineTuneRequest(random, Model(folder), Path.Combine(folder, "pretrain.txt"), DataFormat.Text,
             PromptTemplateKind.None, options, CPU, ScalarType.Float32, Path.Combine(folder, "pretrain.checkpoint")), progress);
@@ -78,5 +78,7 @@ public static class DemoAssets
         var lines = world.Questions(seed: 5).Select(q => JsonSerializer.Serialize(
             new { id = q.Id, context = q.Context, choices = q.Choices.Select(c => c.TrimStart()).ToArray(), gold = q.Gold }));
         File.WriteAllLines(Path.Combine(folder, "facts.jsonl"), lines);
+        var task = new JsonObject { ["name"] = "facts", ["data"] = "facts.jsonl", ["template"] = "{context}", ["separator"] = " ", ["metrics"] = new JsonArray("acc") };
+        File.WriteAllText(Path.Combine(folder, "facts.json"), task.ToJsonString(JsonDefaults.Indented));
     }
 }
