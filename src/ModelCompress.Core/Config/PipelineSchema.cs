@@ -103,7 +103,7 @@ public static class PipelineSchema
         Num("min", "The candidate's value must be at least this."),
         Num("max", "The candidate's value must be at most this."),
         Num("max_drop", "The candidate may be at most this much below the baseline (absolute).", null, 0),
-        Num("max_relative_drop", "The candidate may be at most this percentage of the baseline below it.", null, 0, 100),
+        Num("max_relative_drop", "The candidate may be at most this percentage of the baseline worse (perplexities may rise by more than 100%).", null, 0),
         Obj("not_significantly_worse", "Per-item paired test (exact one-sided McNemar) against the baseline: fail when p < alpha.",
             Num("alpha", "Significance level.", 0.05, 0, 1)),
     ]);

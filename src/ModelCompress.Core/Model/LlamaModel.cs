@@ -56,7 +56,8 @@ public sealed class LlamaModel : nn.Module
         if (past == 0) return new AttentionMask(null, IsCausal: t > 1);
         if (t == 1) return new AttentionMask(null, false);
         var allowed = ones(t, past + t, ScalarType.Bool, device).tril(past);                 // (T, S)
-        var additive = zeros(t, past + t, dtype, device).masked_fill(allowed.logical_not(), double.NegativeInfinity);
+        // where() on tensors, not masked_fill with a temporary -inf Scalar (seen failing intermittently in long runs).
+        var additive = where(allowed, zeros(t, past + t, dtype, device), full(t, past + t, double.NegativeInfinity, dtype, device));
         return new AttentionMask(additive, false);
     }
 }

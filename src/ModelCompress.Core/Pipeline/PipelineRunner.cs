@@ -30,6 +30,7 @@ public static class PipelineRunner
         var finetunes = config.Stages.OfType<FinetuneStage>().ToDictionary(f => f.Id);
         string? baselineEval = null, candidateEval = null, scoresFile = null;
         var pruning = new List<PruningReport>();
+        var evaluations = new List<(string Stage, string Folder)>();
         foreach (var stage in config.Stages)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -51,6 +52,7 @@ public static class PipelineRunner
                 case EvaluateStage evaluate:
                     baselineEval = exec.Evaluate(evaluate, baseModel, "baseline");
                     candidateEval = exec.Evaluate(evaluate, current, "candidate");
+                    evaluations.Add((evaluate.Id, candidateEval));
                     break;
             }
         }
@@ -64,11 +66,17 @@ public static class PipelineRunner
         var gates = GateEvaluator.Evaluate(config.Gates, baseline, candidate);
         var verdict = gates.All(g => g.Passed) ? Verdict.Passed : Verdict.GateFailed;
         var outcome = new RunOutcome(config.Name, verdict, baseFolder, current.Folder, baseline, candidate, gates, pruning, exec.Records,
-            scoresFile, started, DateTimeOffset.UtcNow);
+            scoresFile, started, DateTimeOffset.UtcNow)
+        {
+            Evaluations = evaluations.Select(e => (e.Stage, EvaluationArtifact.Read(e.Folder, Parameters(ModelOf(e.Folder, exec))))).ToList(),
+        };
         RunFolder.Write(outcome, effectiveConfig, run);
         run.Progress.Message($"verdict: {(verdict == Verdict.Passed ? "PASSED" : "FAILED")} — {Path.Combine(options.OutRoot, config.Name)}");
         return outcome;
     }
+
+    // The model an evaluation ran on, from the stage record of the step that produced its folder.
+    private static string ModelOf(string evaluationFolder, StageExecutor exec) => exec.EvaluatedModels[evaluationFolder];
 
     private static MetricValues ParametersOnly(long parameters) => new(new Dictionary<string, double> { ["parameters"] = parameters }, new Dictionary<string, bool[]>());
 

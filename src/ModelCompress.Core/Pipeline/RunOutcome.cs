@@ -10,4 +10,8 @@ public enum Verdict { Passed, GateFailed }
 public sealed record RunOutcome(
     string Name, Verdict Verdict, string BaseModel, string FinalModel, MetricValues Baseline, MetricValues Candidate,
     IReadOnlyList<GateVerdict> Gates, IReadOnlyList<PruningReport> Pruning, IReadOnlyList<StageRecord> Stages,
-    string? ScoresFile, DateTimeOffset Started, DateTimeOffset Finished);
+    string? ScoresFile, DateTimeOffset Started, DateTimeOffset Finished)
+{
+    /// <summary>The candidate's metrics at every evaluate stage, in order (the last one is <see cref="Candidate"/>).</summary>
+    public IReadOnlyList<(string Stage, MetricValues Values)> Evaluations { get; init; } = [];
+}

@@ -18,6 +18,9 @@ public sealed class StageExecutor(RunContext run)
 {
     public List<StageRecord> Records { get; } = [];
 
+    /// <summary>For each evaluation output folder, the model folder it evaluated.</summary>
+    public Dictionary<string, string> EvaluatedModels { get; } = [];
+
     /// <summary>Runs (or reuses) a cached step and records its time and peak memory.</summary>
     public string Step(string id, string type, string key, Action<string> produce)
     {
@@ -122,7 +125,7 @@ public sealed class StageExecutor(RunContext run)
             DataLocations.Corpora.ContainsKey(p) ? DataLocations.ResolveCorpus(p, evalDir, run.Config.BaseDirectory) : run.Resolve(p))).ToList();
         var inputs = tasks.Where(File.Exists).Select(run.HashFile).Concat(corpora.Select(c => run.HashFile(c.Item2))).ToList();
         string key = run.Key("evaluate", model.Key, stage with { Id = "" }, inputs, evalDir);
-        return Step($"{stage.Id} ({label})", "evaluate", key, output =>
+        string folder = Step($"{stage.Id} ({label})", "evaluate", key, output =>
         {
             var request = new EvaluationRequest(tasks, corpora, evalDir, stage.Limit, stage.NumFewshot, stage.BatchSize, Window: stage.Window);
             var config = new EvaluationConfig(model.Folder, model.Key, File.Exists(Path.Combine(model.Folder, "tokenizer.json")) ? "tokenizer.json" : "tokenizer.model",
@@ -133,5 +136,7 @@ public sealed class StageExecutor(RunContext run)
             report.WriteJson(Path.Combine(output, EvaluationArtifact.ResultsFile));
             report.WriteSamples(Path.Combine(output, EvaluationArtifact.SamplesFile));
         });
+        EvaluatedModels[folder] = model.Folder;
+        return folder;
     }
 }

@@ -21,6 +21,7 @@ public static class RunReport
             ["candidate"] = Values(run.Candidate),
             ["deltas"] = new JsonObject(keys.Where(k => run.Baseline.Values.ContainsKey(k) && run.Candidate.Values.ContainsKey(k))
                 .Select(k => KeyValuePair.Create(k, (JsonNode?)Num(run.Candidate.Values[k] - run.Baseline.Values[k])))),
+            ["evaluations"] = new JsonObject(run.Evaluations.Select(e => KeyValuePair.Create(e.Stage, (JsonNode?)Values(e.Values)))),
             ["gates"] = new JsonArray([.. run.Gates.Select(g => (JsonNode)new JsonObject
             {
                 ["metric"] = g.Metric, ["condition"] = g.Condition, ["baseline"] = Num(g.Baseline), ["candidate"] = Num(g.Candidate),
@@ -53,11 +54,16 @@ public static class RunReport
                           $"{p.ParametersBefore:N0} → {p.ParametersAfter:N0} parameters ({100.0 * (p.ParametersBefore - p.ParametersAfter) / p.ParametersBefore:F1}% fewer).");
         md.AppendLine().AppendLine("## Gates").AppendLine().AppendLine("| metric | condition | baseline | candidate | result | detail |").AppendLine("|---|---|---|---|---|---|");
         foreach (var g in run.Gates) md.AppendLine($"| {g.Metric} | {g.Condition} | {F(g.Baseline)} | {F(g.Candidate)} | {(g.Passed ? "✅ pass" : "❌ fail")} | {g.Detail} |");
-        md.AppendLine().AppendLine("## Metrics").AppendLine().AppendLine("| metric | baseline | candidate | Δ |").AppendLine("|---|---|---|---|");
+        // One column per evaluate stage before the last, so a report shows what pruning cost and what healing won back.
+        var earlier = run.Evaluations.SkipLast(1).ToList();
+        md.AppendLine().AppendLine("## Metrics").AppendLine()
+          .AppendLine($"| metric | baseline | {string.Concat(earlier.Select(e => $"after {e.Stage} | "))}candidate | Δ |")
+          .AppendLine($"|---|---|{string.Concat(earlier.Select(_ => "---|"))}---|---|");
         foreach (string k in run.Candidate.Values.Keys.Order(StringComparer.Ordinal))
         {
             double? b = run.Baseline.Values.TryGetValue(k, out double bv) ? bv : null, c = run.Candidate.Values[k];
-            md.AppendLine($"| {k} | {F(b)} | {F(c)} | {(b is null ? "" : Signed(c.Value - b.Value))} |");
+            string middle = string.Concat(earlier.Select(e => $"{F(e.Values.Values.TryGetValue(k, out double v) ? v : null)} | "));
+            md.AppendLine($"| {k} | {F(b)} | {middle}{F(c)} | {(b is null ? "" : Signed(c.Value - b.Value))} |");
         }
         md.AppendLine().AppendLine("## Stages").AppendLine().AppendLine("| stage | type | cached | seconds | peak memory |").AppendLine("|---|---|---|---|---|");
         foreach (var s in run.Stages)

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace ModelCompress.Core.Tests.FineTuning;
 
+[Collection(GlobalRngCollection.Name)]
 public sealed class LoraMergeTests
 {
     private static readonly long[] Ids = [1, 5, 9, 33, 70, 2, 14, 88];

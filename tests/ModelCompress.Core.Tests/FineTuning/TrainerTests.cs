@@ -13,6 +13,7 @@ namespace ModelCompress.Core.Tests.FineTuning;
 /// Real training on stories260K pruned to 4 of its 5 layers, healed on TinyStories text (the first 12,000 characters of the shared
 /// validation head, packed into 64-token windows).
 /// </summary>
+[Collection(GlobalRngCollection.Name)]
 public sealed class TrainerTests(Stories260KFixture stories) : IClassFixture<Stories260KFixture>
 {
     private static readonly TrainingOptions Fast = new()

@@ -11,13 +11,6 @@ namespace ModelCompress.Cli.Commands.Eval;
 /// <summary><c>dotnet compress eval</c>: zero-/few-shot multiple-choice benchmarks and perplexity, lm-evaluation-harness style.</summary>
 public static class EvalCommand
 {
-    /// <summary>Perplexity corpora by name, relative to the shared data folder's <c>text/</c> (the parent of <c>--data</c>).</summary>
-    public static readonly IReadOnlyDictionary<string, string[]> Corpora = new Dictionary<string, string[]>
-    {
-        ["wikitext2"] = ["wikitext-2-raw", "wiki.test.raw"],
-        ["ptb"] = ["ptb", "ptb.test.txt"],
-    };
-
     public static Command Build(TextWriter output)
     {
         var model = new Option<DirectoryInfo>("--model") { Description = "Hugging Face model folder.", Required = true };
@@ -51,9 +44,9 @@ public static class EvalCommand
         };
         command.SetAction(parse =>
         {
-            string dataDir = Path.GetFullPath(parse.GetValue(data) ?? DefaultDataDir());
+            string dataDir = Path.GetFullPath(parse.GetValue(data) ?? DataLocations.DefaultEvalDir());
             var taskNames = Split(parse.GetValue(tasks));
-            var corpora = Split(string.Join(',', parse.GetValue(perplexity) ?? [])).Select(c => (c, ResolveCorpus(c, dataDir))).ToList();
+            var corpora = Split(string.Join(',', parse.GetValue(perplexity) ?? [])).Select(c => (DataLocations.CorpusName(c), DataLocations.ResolveCorpus(c, dataDir, Directory.GetCurrentDirectory()))).ToList();
             if (taskNames.Count == 0 && corpora.Count == 0) throw new InvalidInputException("nothing to evaluate: give --tasks and/or --perplexity.");
             string folder = parse.GetValue(model)!.FullName;
             var dev = ComputeSettings.ResolveDevice(parse.GetValue(device)!);
@@ -79,18 +72,6 @@ public static class EvalCommand
 
     private static List<string> Split(string? list) =>
         (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-
-    private static string DefaultDataDir() =>
-        Environment.GetEnvironmentVariable("MODELCOMPRESS_DATA") is { Length: > 0 } env
-            ? Path.Combine(env, "eval")
-            : Path.Combine("..", "shared", "data", "eval");
-
-    private static string ResolveCorpus(string name, string dataDir)
-    {
-        if (Corpora.TryGetValue(name, out var parts)) return Path.Combine([dataDir, "..", "text", .. parts]);
-        return File.Exists(name) ? Path.GetFullPath(name)
-            : throw new InvalidInputException($"--perplexity '{name}': not a known corpus ({string.Join(", ", Corpora.Keys)}) nor an existing file.");
-    }
 
     /// <summary>SHA-256 over config.json and the safetensors files (name and content, in name order).</summary>
     private static string ModelHash(string folder)

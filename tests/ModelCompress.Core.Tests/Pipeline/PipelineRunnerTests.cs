@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using ModelCompress.Core.Pipeline;
+using ModelCompress.Core.Progress;
+using ModelCompress.Core.Reporting;
+
+namespace ModelCompress.Core.Tests.Pipeline;
+
+[Collection(GlobalRngCollection.Name)]
+public sealed class PipelineRunnerTests(StoriesRecipeFixture recipe) : IClassFixture<StoriesRecipeFixture>
+{
+    [Fact]
+    public void PaperRecipe_OnStories260K_PinsVerdictAndFigures()
+    {
+        var run = recipe.Outcome;
+        Assert.Equal(Verdict.Passed, run.Verdict);
+        Assert.Equal([4], run.Pruning.Single().RemovedLayers);
+        Assert.Equal([true, true, true, true], run.Gates.Select(g => g.Passed));
+        var pinned = new Dictionary<string, (double Baseline, double Candidate)>
+        {
+            ["arc_easy.acc"] = (0.225, 0.2),
+            ["hellaswag.acc_norm"] = (0.2, 0.25),
+            ["average.acc"] = (0.275, 0.225),
+            ["wikitext2.word_perplexity"] = (9_466_789.883, 50_557_756.463),
+            ["parameters"] = (260_032, 247_360),
+        };
+        foreach (var (metric, (b, c)) in pinned)
+        {
+            Assert.True(Math.Abs(run.Baseline.Values[metric] - b) <= 1e-4 * Math.Max(1, Math.Abs(b)), $"{metric} baseline {run.Baseline.Values[metric]}");
+            Assert.True(Math.Abs(run.Candidate.Values[metric] - c) <= 1e-4 * Math.Max(1, Math.Abs(c)), $"{metric} candidate {run.Candidate.Values[metric]}");
+        }
+        string folder = Path.Combine(recipe.Out, "stories-recipe");
+        foreach (string file in new[] { "results.json", "report.md", "manifest.json", "tasks.svg", "model/config.json", "model/README.md", "model/finetune.json" })
+            Assert.True(File.Exists(Path.Combine(folder, file)), file);
+        Assert.StartsWith("# ✅ PASSED — stories-recipe", File.ReadAllText(Path.Combine(folder, "report.md")));
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json")))!;
+        Assert.Equal(["prune", "heal", "eval (baseline)", "eval (candidate)"], manifest["stages"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()));
+        Assert.Contains(manifest["inputs"]!.AsArray(), i => i!["path"]!.GetValue<string>().EndsWith("tinystories_valid_head.txt", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SecondIdenticalRun_DoesNoWork_AndGivesTheSameResults()
+    {
+        var again = recipe.Run(recipe.Out);
+        Assert.All(again.Stages, s => Assert.True(s.Cached, $"{s.Id} ran again"));
+        Assert.Equal(RunReport.Results(recipe.Outcome).ToJsonString(), RunReport.Results(again).ToJsonString());
+    }
+
+    [Fact]
+    public void FailingGate_IsAVerdictWithAReport()
+    {
+        string outRoot = recipe.Temp("strict");
+        CopyCache(recipe.Out, outRoot);
+        var strict = recipe.Run(outRoot, ["gates.0.max_drop=0", "gates.2.max_relative_drop=1"]);
+        Assert.Equal(Verdict.GateFailed, strict.Verdict);
+        string report = File.ReadAllText(Path.Combine(outRoot, "stories-recipe", "report.md"));
+        Assert.StartsWith("# ❌ FAILED — stories-recipe", report);
+        Assert.Contains("**wikitext2.word_perplexity** max_relative_drop 1%: worse by", report);
+        Assert.Contains("The model was not published.", report);
+    }
+
+    [Fact]
+    public void RunKilledDuringHealing_ResumesToTheSameResults()
+    {
+        string outRoot = recipe.Temp("resume");
+        using var cancel = new CancellationTokenSource();
+        var killer = new CancelAfterSteps("finetune", 5, cancel);
+        Assert.ThrowsAny<OperationCanceledException>(() => recipe.Run(outRoot, progress: killer, cancellation: cancel.Token));
+        Assert.False(Directory.Exists(Path.Combine(outRoot, "stories-recipe")));
+        var resumed = recipe.Run(outRoot, resume: true);
+        Assert.True(resumed.Stages.Single(s => s.Id == "prune").Cached);
+        Assert.False(resumed.Stages.Single(s => s.Id == "heal").Cached);
+        Assert.Equal(RunReport.Results(recipe.Outcome).ToJsonString(), RunReport.Results(resumed).ToJsonString());
+    }
+
+    private static void CopyCache(string from, string to)
+    {
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(from, ".cache"), "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, ".cache", Path.GetRelativePath(Path.Combine(from, ".cache"), file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    /// <summary>Cancels the run once a task whose name starts with <paramref name="prefix"/> has advanced <paramref name="steps"/> times.</summary>
+    private sealed class CancelAfterSteps(string prefix, int steps, CancellationTokenSource cancel) : IProgressSink
+    {
+        public IProgressTask Start(string name, long total, string unit) => name.StartsWith(prefix, StringComparison.Ordinal) ? new Task(steps, cancel) : NullProgress.Instance;
+        public void Message(string text) { }
+
+        private sealed class Task(int steps, CancellationTokenSource cancel) : IProgressTask
+        {
+            private long done;
+            public void Advance(long n, string? status = null)
+            {
+                if ((done += n) >= steps) cancel.Cancel();
+            }
+            public void Dispose() { }
+        }
+    }
+}
