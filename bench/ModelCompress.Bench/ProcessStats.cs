@@ -8,6 +8,9 @@ internal static class ProcessStats
     /// <summary>Peak resident set size (VmHWM) in MiB, or -1 where /proc is not available.</summary>
     public static double PeakRssMb() => ReadKb("VmHWM:") is { } kb ? kb / 1024.0 : -1;
 
+    /// <summary>Current resident set size (VmRSS) in MiB, or -1 where /proc is not available.</summary>
+    public static double CurrentRssMb() => ReadKb("VmRSS:") is { } kb ? kb / 1024.0 : -1;
+
     private static long? ReadKb(string field)
     {
         const string path = "/proc/self/status";

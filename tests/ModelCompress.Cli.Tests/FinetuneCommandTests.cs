@@ -6,6 +6,7 @@ namespace ModelCompress.Cli.Tests;
 /// <c>finetune</c> end to end on stories260K with a hand-written six-record Alpaca fixture (there is no Alpaca file in the
 /// shared data).
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class FinetuneCommandTests : IDisposable
 {
     private const string Alpaca = """

@@ -17,7 +17,7 @@ namespace ModelCompress.Core.Demo;
 public static class DemoAssets
 {
     /// <summary>Bump when anything below changes, so stale caches are rebuilt.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
     public const string Scheme = "builtin:demo";
     private const int WorldSeed = 7;
 
@@ -43,10 +43,10 @@ public static class DemoAssets
         return root;
     }
 
-    /// <summary>The architecture: 8 layers so removing 25% means 2 layers, small enough to train in about a minute on 2 cores.</summary>
+    /// <summary>The architecture: 8 layers so removing 25% means 2 layers; narrow (hidden 32) so that layers matter and training takes about a minute on 2 cores.</summary>
     public static LlamaConfig Config(int vocab) => LlamaConfig.Parse(new JsonObject
     {
-        ["architectures"] = new JsonArray("LlamaForCausalLM"), ["model_type"] = "llama", ["hidden_size"] = 64, ["intermediate_size"] = 192,
+        ["architectures"] = new JsonArray("LlamaForCausalLM"), ["model_type"] = "llama", ["hidden_size"] = 32, ["intermediate_size"] = 96,
         ["num_hidden_layers"] = 8, ["num_attention_heads"] = 4, ["num_key_value_heads"] = 2, ["vocab_size"] = vocab,
         ["max_position_embeddings"] = 256, ["rms_norm_eps"] = 1e-5, ["rope_theta"] = 10000.0, ["tie_word_embeddings"] = false,
         ["bos_token_id"] = vocab - 2, ["eos_token_id"] = vocab - 1, ["torch_dtype"] = "float32",
@@ -64,7 +64,7 @@ public static class DemoAssets
         }
         var options = new TrainingOptions
         {
-            Method = FineTuneMethod.Full, LearningRate = 3e-3, Epochs = 6, BatchSize = 16, MicroBatchSize = 16, WarmupSteps = 20,
+            Method = FineTuneMethod.Full, LearningRate = 3e-3, Epochs = 8, BatchSize = 16, MicroBatchSize = 16, WarmupSteps = 20,
             MaxLength = 32, ValidationSize = 32, EvalSteps = 100, Seed = 11,
         };
         FineTuneRun.Run(new FineTuneRequest(random, Model(folder), Path.Combine(folder, "pretrain.txt"), DataFormat.Text,

@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+
+namespace ModelCompress.Cli.Tests;
+
+/// <summary>
+/// The README's main command: the root pruning.yaml on the built-in demo (a model the tool trains itself), end to end,
+/// with no network and no shared data. Trains once into a temporary cache (about a minute on 2 idle cores).
+/// </summary>
+[Collection(SerialCollection.Name)]
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly string temp = Directory.CreateTempSubdirectory("mc-run-").FullName;
+
+    [Fact]
+    public void RootPipeline_RunsEveryStage_PassesWithRealFigures_ThenFailsAStricterGateWithExitThree()
+    {
+        Environment.SetEnvironmentVariable("MODELCOMPRESS_CACHE", Path.Combine(temp, "cache"));
+        string pipeline = Path.Combine(CliTestData.RepoRoot, "pruning.yaml"), runs = Path.Combine(temp, "runs");
+        var (code, output, error) = CliTestData.RunInProcess("run", pipeline, "--out", runs, "--json");
+        Assert.True(code == ExitCodes.Success, error);
+        var results = JsonNode.Parse(output)!;
+        Assert.Equal("passed", results["verdict"]!.GetValue<string>());
+        double Value(string stage, string metric) => (stage == "baseline" ? results["baseline"] : stage == "candidate" ? results["candidate"]
+            : results["evaluations"]![stage])![metric]!.GetValue<double>();
+        Assert.True(Value("baseline", "facts.acc") >= 0.8, $"the demo model learned its facts: {Value("baseline", "facts.acc")}");
+        const string ppl = "heldout.word_perplexity";
+        Assert.True(Value("pruned", ppl) > Value("baseline", ppl), $"pruning hurts: {Value("pruned", ppl)} vs {Value("baseline", ppl)}");
+        Assert.True(Value("candidate", ppl) < Value("pruned", ppl), $"healing helps: {Value("candidate", ppl)} vs {Value("pruned", ppl)}");
+        Assert.True(Value("candidate", "facts.acc") >= Value("pruned", "facts.acc"));
+        Assert.Equal(143_648, Value("baseline", "parameters"));
+        Assert.Equal(118_944, Value("candidate", "parameters"));
+        Assert.Equal([6, 7], results["pruning"]![0]!["removed_layers"]!.AsArray().Select(n => n!.GetValue<int>()));
+        Assert.Equal(5, results["gates"]!.AsArray().Count);
+        string run = Path.Combine(runs, "demo-pruned");
+        Assert.StartsWith("# ✅ PASSED — demo-pruned", File.ReadAllText(Path.Combine(run, "report.md")));
+        Assert.True(File.Exists(Path.Combine(run, "scores.svg")) && File.Exists(Path.Combine(run, "model", "README.md")));
+
+        var strict = CliTestData.RunInProcess("run", pipeline, "--out", runs, "--set", "gates.3.min=0.999");
+        Assert.Equal(ExitCodes.GateFailed, strict.Code);
+        Assert.StartsWith("FAILED: report at", strict.Out);
+        Assert.Contains("average.acc** min 0.999", File.ReadAllText(Path.Combine(run, "report.md")));
+    }
+
+    [Fact]
+    public void Run_InvalidPipeline_ExitsTwo()
+    {
+        string file = Path.Combine(temp, "bad.yaml");
+        File.WriteAllText(file, "name: x\nmodel: { source: nowhere }\nstages: []\n");
+        var (code, _, error) = CliTestData.RunInProcess("run", file, "--out", Path.Combine(temp, "runs"));
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains("model.source 'nowhere'", error);
+    }
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("MODELCOMPRESS_CACHE", null);
+        Directory.Delete(temp, recursive: true);
+    }
+}
