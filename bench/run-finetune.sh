@@ -6,10 +6,10 @@
 # hit); cache on with only 8 examples, so the timed steps are epochs 2-4 and reuse the cached prefix output.
 # Configurations are interleaved across rounds. Writes bench/results/finetune.json and prints a table.
 #
-# Usage: bash bench/run-finetune.sh  (env: ROUNDS=2 WARMUP=2 STEPS=6 DTYPES="fp32 bf16" THREADS=2 MODEL=/tmp/mc-bench/model100m KEEP_MODEL=0)
+# Usage: bash bench/run-finetune.sh  (env: ROUNDS=1 WARMUP=2 STEPS=6 DTYPES="fp32 bf16" THREADS=2 MODEL=/tmp/mc-bench/model100m KEEP_MODEL=0)
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROUNDS="${ROUNDS:-2}" WARMUP="${WARMUP:-2}" STEPS="${STEPS:-6}" DTYPES="${DTYPES:-fp32 bf16}" THREADS="${THREADS:-2}"
+ROUNDS="${ROUNDS:-1}" WARMUP="${WARMUP:-2}" STEPS="${STEPS:-6}" DTYPES="${DTYPES:-fp32 bf16}" THREADS="${THREADS:-2}"
 MODEL="${MODEL:-/tmp/mc-bench/model100m}" RESULTS="${RESULTS:-$BENCH_DIR/results}"
 mkdir -p "$RESULTS"
 log() { echo "[run-finetune] $*" >&2; }
@@ -21,7 +21,9 @@ if [[ ! -f $MODEL/model.safetensors ]]; then
 fi
 
 CONFIGS=("partial --cache off" "partial --cache on" "partial --cache on --examples 8" "lora")
-RUNS="$RESULTS/finetune-runs.log"; : >"$RUNS"
+RUNS="$RESULTS/finetune-runs.log"
+# SUMMARY_ONLY=1 re-summarizes an existing finetune-runs.log (e.g. after an interrupted run) without running anything.
+[[ "${SUMMARY_ONLY:-0}" == 1 ]] && ROUNDS=0 || : >"$RUNS"
 LOAD_BEFORE=$(uptime); log "load before: $LOAD_BEFORE"
 for ((r = 1; r <= ROUNDS; r++)); do
   for dtype in $DTYPES; do

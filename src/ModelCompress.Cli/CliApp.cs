@@ -32,6 +32,7 @@ public static class CliApp
         ConfigCommands.Schema(output),
         ConfigCommands.Init(output),
         RunCommand.Build(output),
+        PlanCommand.Build(output),
         EvalCommand.Build(output),
     };
 

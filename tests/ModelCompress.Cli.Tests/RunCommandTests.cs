@@ -35,6 +35,13 @@ public sealed class RunCommandTests : IDisposable
         Assert.StartsWith("# ✅ PASSED — demo-pruned", File.ReadAllText(Path.Combine(run, "report.md")));
         Assert.True(File.Exists(Path.Combine(run, "scores.svg")) && File.Exists(Path.Combine(run, "model", "README.md")));
 
+        var plan = CliTestData.RunInProcess("plan", pipeline, "--out", runs);
+        Assert.Equal(0, plan.Code);
+        var planRows = plan.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+        Assert.Equal(8, planRows.Count);
+        Assert.All(planRows, row => Assert.Contains(" yes ", row));
+        Assert.Contains("prune                  prune     yes         6        118,944", plan.Out);
+
         var strict = CliTestData.RunInProcess("run", pipeline, "--out", runs, "--set", "gates.3.min=0.999");
         Assert.Equal(ExitCodes.GateFailed, strict.Code);
         Assert.StartsWith("FAILED: report at", strict.Out);

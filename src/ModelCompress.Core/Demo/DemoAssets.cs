@@ -23,6 +23,16 @@ public static class DemoAssets
 
     public static string Model(string root) => Path.Combine(root, "base-model");
 
+    /// <summary>True once <see cref="Ensure"/> has built the assets under <paramref name="cacheRoot"/>.</summary>
+    public static bool IsBuilt(string cacheRoot) => File.Exists(Path.Combine(cacheRoot, $"demo-v{Version}", "demo.json"));
+
+    /// <summary>The demo model's config without building anything (vocabulary size from the generated tokenizer).</summary>
+    public static LlamaConfig PlannedConfig()
+    {
+        var tokenizer = WordTokenizerJson.Build(DemoWorld.Words);
+        return Config(tokenizer["model"]!["vocab"]!.AsObject().Count + tokenizer["added_tokens"]!.AsArray().Count);
+    }
+
     /// <summary>The folder of the demo assets under <paramref name="cacheRoot"/>, created (and the model trained) when missing.</summary>
     public static string Ensure(string cacheRoot, IProgressSink progress)
     {

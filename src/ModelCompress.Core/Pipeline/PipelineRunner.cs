@@ -21,12 +21,10 @@ public static class PipelineRunner
         var started = DateTimeOffset.UtcNow;
         if (config.Compute.Threads > 0) TorchSharp.torch.set_num_threads(config.Compute.Threads);
         var run = new RunContext(config, options) { Cancellation = cancellation };
-        string baseFolder = ResolveModel(run);
-        LlamaConfig.Load(baseFolder);
-        var baseModel = new ModelArtifact(baseFolder, run.Key("model", run.Hasher.Folder(baseFolder)));
+        var baseModel = BaseModel(run);
+        string baseFolder = baseModel.Folder;
         var exec = new StageExecutor(run);
         var current = baseModel;
-        var scoreFolders = new Dictionary<string, string>();
         var finetunes = config.Stages.OfType<FinetuneStage>().ToDictionary(f => f.Id);
         string? baselineEval = null, candidateEval = null, scoresFile = null;
         var pruning = new List<PruningReport>();
@@ -37,11 +35,10 @@ public static class PipelineRunner
             switch (stage)
             {
                 case ScoreStage score:
-                    scoreFolders[score.Id] = exec.Score(score, current);
-                    scoresFile = Path.Combine(scoreFolders[score.Id], "scores.json");
+                    scoresFile = Path.Combine(exec.Score(score, current), "scores.json");
                     break;
                 case PruneStage prune:
-                    current = exec.Prune(prune, current, scoreFolders, finetunes);
+                    current = exec.Prune(prune, current, finetunes);
                     pruning.Add(PruningReport.Load(current.Folder));
                     string pruneScores = Path.Combine(Path.GetDirectoryName(current.Folder)!, "scores.json");
                     if (File.Exists(pruneScores)) scoresFile = pruneScores;
@@ -79,6 +76,14 @@ public static class PipelineRunner
     private static string ModelOf(string evaluationFolder, StageExecutor exec) => exec.EvaluatedModels[evaluationFolder];
 
     private static MetricValues ParametersOnly(long parameters) => new(new Dictionary<string, double> { ["parameters"] = parameters }, new Dictionary<string, bool[]>());
+
+    /// <summary>The base model folder and its key (a content hash, remembered across runs).</summary>
+    public static ModelArtifact BaseModel(RunContext run)
+    {
+        string folder = ResolveModel(run);
+        LlamaConfig.Load(folder);
+        return new ModelArtifact(folder, run.Key("model", run.Hasher.Folder(folder)));
+    }
 
     private static string ResolveModel(RunContext run)
     {

@@ -34,17 +34,31 @@ public sealed class StageExecutor(RunContext run)
         return folder;
     }
 
-    public string Score(ScoreStage stage, ModelArtifact model) =>
-        Step(stage.Id, "score", run.Key("score", model.Key, stage, CalibrationKey(stage.Metric)),
-            folder => ScoreWith(model.Folder, stage.Metric, stage.BiReduction, stage.BlockSize, stage.LowMemory).Save(Path.Combine(folder, "scores.json")));
+    /// <summary>Output folders of the score stages run so far, by stage id, with their keys.</summary>
+    public Dictionary<string, (string Folder, string Key)> Scores { get; } = [];
 
-    public ModelArtifact Prune(PruneStage stage, ModelArtifact model, IReadOnlyDictionary<string, string> scoreFolders,
-                               IReadOnlyDictionary<string, FinetuneStage> finetunes)
+    // Stage keys: what determines a stage's output. The planner computes the same keys without running anything.
+    public string ScoreKey(ScoreStage stage, string modelKey) => run.Key("score", modelKey, stage with { Id = "" }, CalibrationKey(stage.Metric));
+    public string PruneKey(PruneStage stage, string modelKey, string? scoresKey) =>
+        run.Key("prune", modelKey, stage with { Id = "" }, scoresKey, CalibrationKey(stage.Metric));
+    public string FinetuneKey(FinetuneStage stage, string modelKey) => run.Key("finetune", modelKey, stage with { Id = "" }, run.HashFile(run.Resolve(stage.Data)));
+
+    public string Score(ScoreStage stage, ModelArtifact model)
+    {
+        string key = ScoreKey(stage, model.Key);
+        string folder = Step(stage.Id, "score", key,
+            output => ScoreWith(model.Folder, stage.Metric, stage.BiReduction, stage.BlockSize, stage.LowMemory).Save(Path.Combine(output, "scores.json")));
+        Scores[stage.Id] = (folder, key);
+        return folder;
+    }
+
+    public ModelArtifact Prune(PruneStage stage, ModelArtifact model, IReadOnlyDictionary<string, FinetuneStage> finetunes)
     {
         if (stage.Iterative is { } iterative) return PruneIteratively(stage, iterative, model, finetunes[iterative.Heal]);
         var config = LlamaConfig.Load(model.Folder);
-        string? scoresFile = stage.Scores is { } s ? Path.Combine(scoreFolders[s], "scores.json") : null;
-        string key = run.Key("prune", model.Key, stage, scoresFile is null ? null : run.HashFile(scoresFile), CalibrationKey(stage.Metric));
+        var source = stage.Scores is { } s ? Scores[s] : default;
+        string? scoresFile = source.Folder is null ? null : Path.Combine(source.Folder, "scores.json");
+        string key = PruneKey(stage, model.Key, source.Key);
         string folder = Step(stage.Id, "prune", key, output =>
         {
             var (removed, method, scores) = Choose(stage, model.Folder, config, scoresFile);
@@ -62,7 +76,7 @@ public sealed class StageExecutor(RunContext run)
         {
             int now = Math.Min(iterative.Step, total - removed);
             var step = stage with { Id = $"{stage.Id}.{round}", Remove = now.ToString(System.Globalization.CultureInfo.InvariantCulture), Iterative = null };
-            model = Prune(step, model, new Dictionary<string, string>(), new Dictionary<string, FinetuneStage>());
+            model = Prune(step, model, new Dictionary<string, FinetuneStage>());
             removed += now;
             if (removed < total) model = Finetune(heal with { Id = $"{stage.Id}.{round}.heal" }, model);
         }
@@ -96,7 +110,7 @@ public sealed class StageExecutor(RunContext run)
     public ModelArtifact Finetune(FinetuneStage stage, ModelArtifact model)
     {
         string data = run.Resolve(stage.Data);
-        string key = run.Key("finetune", model.Key, stage with { Id = "" }, run.HashFile(data));
+        string key = FinetuneKey(stage, model.Key);
         string work = run.Cache.WorkFolder(key);
         if (!run.Options.Resume && Directory.Exists(work)) Directory.Delete(work, recursive: true); // --resume keeps the checkpoint
         string folder = Step(stage.Id, "finetune", key, output =>
@@ -116,15 +130,27 @@ public sealed class StageExecutor(RunContext run)
         return new ModelArtifact(Path.Combine(folder, "model"), key);
     }
 
-    /// <summary>Evaluates a model; results.json and samples.jsonl go to the returned folder.</summary>
-    public string Evaluate(EvaluateStage stage, ModelArtifact model, string label)
+    private (string EvalDir, List<string> Tasks, List<(string, string)> Corpora) EvaluationInputs(EvaluateStage stage)
     {
         string evalDir = stage.Data is { } d ? run.Resolve(d) : DataLocations.DefaultEvalDir();
         var tasks = stage.Tasks.Select(t => t.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? run.Resolve(t) : t).ToList();
         var corpora = stage.Perplexity.Select(p => (DataLocations.CorpusName(p),
             DataLocations.Corpora.ContainsKey(p) ? DataLocations.ResolveCorpus(p, evalDir, run.Config.BaseDirectory) : run.Resolve(p))).ToList();
+        return (evalDir, tasks, corpora);
+    }
+
+    public string EvaluateKey(EvaluateStage stage, string modelKey)
+    {
+        var (evalDir, tasks, corpora) = EvaluationInputs(stage);
         var inputs = tasks.Where(File.Exists).Select(run.HashFile).Concat(corpora.Select(c => run.HashFile(c.Item2))).ToList();
-        string key = run.Key("evaluate", model.Key, stage with { Id = "" }, inputs, evalDir);
+        return run.Key("evaluate", modelKey, stage with { Id = "" }, inputs, evalDir);
+    }
+
+    /// <summary>Evaluates a model; results.json and samples.jsonl go to the returned folder.</summary>
+    public string Evaluate(EvaluateStage stage, ModelArtifact model, string label)
+    {
+        var (evalDir, tasks, corpora) = EvaluationInputs(stage);
+        string key = EvaluateKey(stage, model.Key);
         string folder = Step($"{stage.Id} ({label})", "evaluate", key, output =>
         {
             var request = new EvaluationRequest(tasks, corpora, evalDir, stage.Limit, stage.NumFewshot, stage.BatchSize, Window: stage.Window);
