@@ -16,7 +16,7 @@ log() { echo "[run-finetune] $*" >&2; }
 
 source "$BENCH_DIR/build-bench.sh"
 made_model=0
-if [[ ! -f $MODEL/model.safetensors ]]; then
+if [[ "${SUMMARY_ONLY:-0}" != 1 && ! -f $MODEL/model.safetensors ]]; then
   log "saving the random ~100M model to $MODEL"; "$TS_BIN" make-model --out "$MODEL" >&2; made_model=1
 fi
 

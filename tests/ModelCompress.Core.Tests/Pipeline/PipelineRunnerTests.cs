@@ -72,6 +72,15 @@ public sealed class PipelineRunnerTests(StoriesRecipeFixture recipe) : IClassFix
         Assert.Equal(RunReport.Results(recipe.Outcome).ToJsonString(), RunReport.Results(resumed).ToJsonString());
     }
 
+    [Fact]
+    public void IterativePruning_RemovesStepLayersHealingBetween()
+    {
+        var run = recipe.Run(recipe.Temp("iterative"), ["stages.prune.remove=2", "stages.prune.iterative={ step: 1, heal: heal }"]);
+        Assert.Equal(["prune.1", "prune.1.heal", "prune.2", "heal"], run.Stages.Where(s => s.Type != "evaluate").Select(s => s.Id));
+        Assert.Equal([[4], [3]], run.Pruning.Select(p => p.RemovedLayers.ToArray()));
+        Assert.Equal(3, Core.Model.LlamaConfig.Load(run.FinalModel).NumHiddenLayers);
+    }
+
     private static void CopyCache(string from, string to)
     {
         foreach (string file in Directory.EnumerateFiles(Path.Combine(from, ".cache"), "*", SearchOption.AllDirectories))
