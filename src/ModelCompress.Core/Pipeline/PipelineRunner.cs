@@ -27,7 +27,6 @@ public static class PipelineRunner
         var current = baseModel;
         var finetunes = config.Stages.OfType<FinetuneStage>().ToDictionary(f => f.Id);
         string? baselineEval = null, candidateEval = null, scoresFile = null;
-        var pruning = new List<PruningReport>();
         var evaluations = new List<(string Stage, string Folder)>();
         foreach (var stage in config.Stages)
         {
@@ -39,7 +38,6 @@ public static class PipelineRunner
                     break;
                 case PruneStage prune:
                     current = exec.Prune(prune, current, finetunes);
-                    pruning.Add(PruningReport.Load(current.Folder));
                     string pruneScores = Path.Combine(Path.GetDirectoryName(current.Folder)!, "scores.json");
                     if (File.Exists(pruneScores)) scoresFile = pruneScores;
                     break;
@@ -62,7 +60,7 @@ public static class PipelineRunner
         var candidate = candidateEval is null ? ParametersOnly(Parameters(current.Folder)) : EvaluationArtifact.Read(candidateEval, Parameters(current.Folder));
         var gates = GateEvaluator.Evaluate(config.Gates, baseline, candidate);
         var verdict = gates.All(g => g.Passed) ? Verdict.Passed : Verdict.GateFailed;
-        var outcome = new RunOutcome(config.Name, verdict, baseFolder, current.Folder, baseline, candidate, gates, pruning, exec.Records,
+        var outcome = new RunOutcome(config.Name, verdict, baseFolder, current.Folder, baseline, candidate, gates, exec.Pruning, exec.Records,
             scoresFile, started, DateTimeOffset.UtcNow)
         {
             Evaluations = evaluations.Select(e => (e.Stage, EvaluationArtifact.Read(e.Folder, Parameters(ModelOf(e.Folder, exec))))).ToList(),

@@ -34,6 +34,9 @@ public sealed class StageExecutor(RunContext run)
         return folder;
     }
 
+    /// <summary>Every removal so far, in order (an iterative stage adds one per round).</summary>
+    public List<PruningReport> Pruning { get; } = [];
+
     /// <summary>Output folders of the score stages run so far, by stage id, with their keys.</summary>
     public Dictionary<string, (string Folder, string Key)> Scores { get; } = [];
 
@@ -65,6 +68,7 @@ public sealed class StageExecutor(RunContext run)
             CheckpointPruner.Prune(model.Folder, Path.Combine(output, "model"), removed, method, scores?.Layers, run.Progress);
             if (scores is not null) scores.Save(Path.Combine(output, "scores.json"));
         });
+        Pruning.Add(PruningReport.Load(Path.Combine(folder, "model")));
         return new ModelArtifact(Path.Combine(folder, "model"), key);
     }
 
