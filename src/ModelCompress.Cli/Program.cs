@@ -1,1 +1,2 @@
+ModelCompress.Cli.NativeMemory.ReturnLargeBlocksToOs();
 return ModelCompress.Cli.CliApp.Run(args, Console.Out, Console.Error);
