@@ -49,8 +49,7 @@ public static class EvalCommand
             var corpora = Split(string.Join(',', parse.GetValue(perplexity) ?? [])).Select(c => (DataLocations.CorpusName(c), DataLocations.ResolveCorpus(c, dataDir, Directory.GetCurrentDirectory()))).ToList();
             if (taskNames.Count == 0 && corpora.Count == 0) throw new InvalidInputException("nothing to evaluate: give --tasks and/or --perplexity.");
             string folder = parse.GetValue(model)!.FullName;
-            var dev = ComputeSettings.ResolveDevice(parse.GetValue(device)!);
-            var type = ComputeSettings.ResolveDType(parse.GetValue(dtype)!, dev);
+            var (dev, type) = CommonOptions.Resolve(parse, device, dtype);
             LlamaConfig.Load(folder);
             var tokenizer = TokenizerLoader.FromFolder(folder);
             var request = new EvaluationRequest(taskNames, corpora, dataDir, parse.GetValue(limit), parse.GetValue(shots), parse.GetValue(batch),

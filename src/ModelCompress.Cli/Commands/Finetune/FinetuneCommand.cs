@@ -62,11 +62,10 @@ public static class FinetuneCommand
             };
             options.Validate(); // every argument error before any file is read
             string outFolder = parse.GetValue(outDir)!.FullName;
-            var dev = ComputeSettings.ResolveDevice(parse.GetValue(device)!);
+            var (dev, type) = CommonOptions.Resolve(parse, device, dtype);
             var request = new FineTuneRequest(parse.GetValue(model)!.FullName, outFolder, parse.GetValue(data)!.FullName,
                 Enum.Parse<DataFormat>(parse.GetValue(format)!, ignoreCase: true),
-                Enum.Parse<PromptTemplateKind>(parse.GetValue(template)!, ignoreCase: true), options, dev,
-                ComputeSettings.ResolveDType(parse.GetValue(dtype)!, dev),
+                Enum.Parse<PromptTemplateKind>(parse.GetValue(template)!, ignoreCase: true), options, dev, type,
                 parse.GetValue(checkpointDir)?.FullName ?? outFolder.TrimEnd(Path.DirectorySeparatorChar) + ".checkpoint");
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; cancel.Cancel(); };

@@ -42,9 +42,6 @@ public sealed class ScoringOptions
         parse.GetValue(BiReduction) == "flattened" ? BlockInfluenceReduction.Flattened : BlockInfluenceReduction.PerToken,
         parse.GetValue(BlockSize) ?? defaultBlockSize ?? 1, parse.GetValue(LowMemory));
 
-    public (TorchSharp.torch.Device Device, TorchSharp.torch.ScalarType DType) Compute(ParseResult parse)
-    {
-        var device = ComputeSettings.ResolveDevice(parse.GetValue(Device)!);
-        return (device, ComputeSettings.ResolveDType(parse.GetValue(DType)!, device));
-    }
+    public (TorchSharp.torch.Device Device, TorchSharp.torch.ScalarType DType) Compute(ParseResult parse) =>
+        CommonOptions.Resolve(parse, Device, DType);
 }
