@@ -70,7 +70,7 @@ public sealed class BlobPullTests(Azurite azurite) : IDisposable
         var error = await Assert.ThrowsAsync<StorageException>(() => cache.PullAsync(location));
         Assert.Contains("'model.safetensors' is corrupted: Content-MD5", error.Message);
         Assert.False(File.Exists(Path.Combine(cache.FolderOf(location), "model.safetensors")));
-        Assert.Empty(Directory.EnumerateFiles(temp, "*.partial", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFiles(temp, "model.safetensors.partial", SearchOption.AllDirectories));
     }
 
     [Fact]
