@@ -1,0 +1,34 @@
+namespace ModelCompress.Cli.Tests;
+
+/// <summary>Argument and input errors of <c>dotnet compress publish</c>; publishing itself is tested against Azurite.</summary>
+public sealed class PublishCommandTests : IDisposable
+{
+    private readonly string temp = Directory.CreateTempSubdirectory("mc-publish-cli-").FullName;
+
+    [Fact]
+    public void Publish_WithoutTarget_ExitsTwo()
+    {
+        var (code, _, error) = CliTestData.RunInProcess("publish", temp);
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains("--target", error);
+    }
+
+    [Fact]
+    public void Publish_FolderWithoutResults_ExitsTwo()
+    {
+        var (code, _, error) = CliTestData.RunInProcess("publish", temp, "--target", "az://myaccount/models");
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains("results.json is missing", error);
+    }
+
+    [Fact]
+    public void Publish_MalformedTarget_ExitsTwo_WithoutPrintingTheSignature()
+    {
+        File.WriteAllText(Path.Combine(temp, "results.json"), """{"name": "x", "verdict": "passed"}""");
+        var (code, _, error) = CliTestData.RunInProcess("publish", temp, "--target", "https://myaccount.blob.core.windows.net/?sig=TOPSECRET");
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.DoesNotContain("TOPSECRET", error);
+    }
+
+    public void Dispose() => Directory.Delete(temp, recursive: true);
+}
