@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
+using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ModelCompress.Core.Progress;
@@ -72,9 +73,14 @@ public sealed class BlobModelCache(string cacheRoot, BlobClients? clients = null
             WriteIndex(indexFile, index);
             return new PullResult(folder, blobs.Count, stale.Count, downloaded);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (e is RequestFailedException or AuthenticationFailedException)
         {
             throw StorageException.Failed(location, e);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0 && e.InnerExceptions[0] is RequestFailedException)
+        {
+            // The client's retry policy gave up: report the last attempt's cause.
+            throw StorageException.Failed(location, e.InnerExceptions[^1]);
         }
     }
 

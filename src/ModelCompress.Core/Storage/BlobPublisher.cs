@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure;
+using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ModelCompress.Core.Progress;
@@ -68,13 +69,14 @@ public sealed class BlobPublisher(BlobClients? clients = null)
             progress.Message($"published {runLocation}{(latest ? " (latest)" : "")}");
             return new PublishResult(run.Id, runLocation, files.Count, latest);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (e is RequestFailedException or AuthenticationFailedException)
         {
             throw PublishException.Failed(target, e);
         }
-        catch (AggregateException e)
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0 && e.InnerExceptions[0] is RequestFailedException)
         {
-            throw PublishException.Failed(target, e.InnerExceptions[0]);
+            // The client's retry policy gave up: report the last attempt's cause.
+            throw PublishException.Failed(target, e.InnerExceptions[^1]);
         }
     }
 

@@ -4,6 +4,7 @@ using ModelCompress.Cli.Commands.Publish;
 using ModelCompress.Core.Config;
 using ModelCompress.Core.Pipeline;
 using ModelCompress.Core.Reporting;
+using ModelCompress.Core.Storage;
 
 namespace ModelCompress.Cli.Commands.Run;
 
@@ -31,6 +32,8 @@ public static class RunCommand
             var overrides = parse.GetValue(set)!;
             var config = PipelineConfigLoader.Load(path, overrides);
             var effective = PipelineConfigLoader.ToJson(File.ReadAllText(path), path, overrides);
+            // A malformed publish target is invalid input now, not after hours of training.
+            foreach (string target in config.Publish.Targets) BlobLocation.Parse(target);
             var progress = ConsoleProgress.ForStandardError();
             var outcome = PipelineRunner.Run(config, effective, new RunOptions(parse.GetValue(outDir)!.FullName, parse.GetValue(resume), progress), cancellation);
             string runDir = Path.Combine(parse.GetValue(outDir)!.FullName, config.Name);
