@@ -5,6 +5,7 @@ using ModelCompress.Cli.Commands.Finetune;
 using ModelCompress.Cli.Commands.Eval;
 using ModelCompress.Cli.Commands.Generate;
 using ModelCompress.Cli.Commands.Prune;
+using ModelCompress.Cli.Commands.Publish;
 using ModelCompress.Cli.Commands.Run;
 using ModelCompress.Cli.Commands.Score;
 using ModelCompress.Core.Checkpoints;
@@ -12,6 +13,7 @@ using ModelCompress.Core.Config;
 using ModelCompress.Core.Data;
 using ModelCompress.Core.Evaluation;
 using ModelCompress.Core.Model;
+using ModelCompress.Core.Storage;
 using ModelCompress.Core.Tokenization;
 
 namespace ModelCompress.Cli;
@@ -34,6 +36,7 @@ public static class CliApp
         RunCommand.Build(output),
         PlanCommand.Build(output),
         EvalCommand.Build(output),
+        PublishCommand.Build(output),
     };
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -62,10 +65,11 @@ public static class CliApp
         }
     }
 
-    /// <summary>Invalid input (config, arguments, files) is exit 2; cancellation 130; anything else 1.</summary>
+    /// <summary>Invalid input (config, arguments, files, blob sources) is exit 2; a failed publish 4; cancellation 130; anything else 1.</summary>
     public static int ExitCodeOf(Exception e) => e switch
     {
-        InvalidInputException or ConfigException or CheckpointException or TokenizerException or DatasetException
+        PublishException => ExitCodes.PublishFailed,
+        StorageException or InvalidInputException or ConfigException or CheckpointException or TokenizerException or DatasetException
             or EvaluationDataException or FileNotFoundException or DirectoryNotFoundException => ExitCodes.InvalidInput,
         OperationCanceledException => ExitCodes.Cancelled,
         _ => ExitCodes.UnexpectedError,

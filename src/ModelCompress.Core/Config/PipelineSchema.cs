@@ -23,7 +23,7 @@ public static class PipelineSchema
 
     public static readonly ObjectSpec Model = new("model", "The base model to compress.",
     [
-        Str("source", "A local Hugging Face model folder (config.json, safetensors, tokenizer), or a blob URL (az://ACCOUNT/CONTAINER/PREFIX, https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX) once storage is configured.") with { Required = true },
+        Str("source", "A local Hugging Face model folder (config.json, safetensors, tokenizer), or a blob URL (az://ACCOUNT/CONTAINER/PREFIX, https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX, http://127.0.0.1:PORT/devstoreaccount1/CONTAINER/PREFIX) pulled into a local cache keyed by blob ETag.") with { Required = true },
         Str("revision", "A label for the source's version (commit, blob snapshot), recorded in the manifest."),
     ]);
 
@@ -110,7 +110,7 @@ public static class PipelineSchema
 
     public static readonly ObjectSpec Publish = new("publish", "Where a model that passes every gate goes.",
     [
-        List("targets", "Blob URLs (az://ACCOUNT/CONTAINER/PREFIX) to publish to.", Str("target", "A target.")) with { Default = Array.Empty<string>() },
+        List("targets", "Blob URLs (az://ACCOUNT/CONTAINER/PREFIX, https://…, emulator URLs) a passed run is published to, as PREFIX/NAME/RUN_ID/.", Str("target", "A target.")) with { Default = Array.Empty<string>() },
         new FieldSpec("github", ValueKind.Boolean, "Comment on the pull request and create a check run when the run belongs to one.") { Default = true },
     ]);
 

@@ -6,6 +6,7 @@ using ModelCompress.Core.Model;
 using ModelCompress.Core.Pruning;
 using ModelCompress.Core.Reporting;
 using ModelCompress.Core.Scoring;
+using ModelCompress.Core.Storage;
 
 namespace ModelCompress.Core.Pipeline;
 
@@ -86,8 +87,9 @@ public static class PipelineRunner
     private static string ResolveModel(RunContext run)
     {
         string source = run.Config.Model.Source;
-        if (source.Contains("://", StringComparison.Ordinal))
-            throw new InvalidInputException($"model.source '{source}': blob storage sources are not available in this build yet; use a local folder or builtin:demo.");
+        if (BlobLocation.IsBlobUrl(source))
+            return new BlobModelCache(Path.Combine(run.Options.AssetRoot, "blobs"))
+                .PullAsync(BlobLocation.Parse(source), run.Progress, run.Cancellation).GetAwaiter().GetResult().Folder;
         string folder = run.Resolve(source);
         if (!Directory.Exists(folder)) throw new InvalidInputException($"model.source '{source}': folder {folder} not found.");
         return folder;

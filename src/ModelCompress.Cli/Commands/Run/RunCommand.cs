@@ -1,8 +1,10 @@
 using System.CommandLine;
 using ModelCompress.Cli.Commands.Config;
+using ModelCompress.Cli.Commands.Publish;
 using ModelCompress.Core.Config;
 using ModelCompress.Core.Pipeline;
 using ModelCompress.Core.Reporting;
+using ModelCompress.Core.Storage;
 
 namespace ModelCompress.Cli.Commands.Run;
 
@@ -18,22 +20,29 @@ public static class RunCommand
         var json = new Option<bool>("--json") { Description = "Print the final results object (results.json) on stdout." };
         var command = new Command("run",
             "Run a pipeline: stages in order (each cached by its inputs and options), baseline and candidate evaluation, quality gates.\n" +
-            "Exit 0 when every gate passes, 3 when a gate fails (the report says which and by how much), 2 for invalid input, 130 when cancelled.\n" +
+            "Exit 0 when every gate passes (and publish.targets, if any, were published), 3 when a gate fails (the report says which and by how much;\n" +
+            "nothing is published), 4 when publishing failed (the run folder is kept), 2 for invalid input, 130 when cancelled.\n" +
             "Example: dotnet compress run pruning.yaml --set compute.device=cpu --out runs")
         {
             file, set, outDir, resume, json,
         };
-        command.SetAction((parse, cancellation) =>
+        command.SetAction(async (parse, cancellation) =>
         {
             string path = parse.GetValue(file)!.FullName;
             var overrides = parse.GetValue(set)!;
             var config = PipelineConfigLoader.Load(path, overrides);
             var effective = PipelineConfigLoader.ToJson(File.ReadAllText(path), path, overrides);
+            // A malformed publish target is invalid input now, not after hours of training.
+            foreach (string target in config.Publish.Targets) BlobLocation.Parse(target);
             var progress = ConsoleProgress.ForStandardError();
             var outcome = PipelineRunner.Run(config, effective, new RunOptions(parse.GetValue(outDir)!.FullName, parse.GetValue(resume), progress), cancellation);
+            string runDir = Path.Combine(parse.GetValue(outDir)!.FullName, config.Name);
             if (parse.GetValue(json)) output.WriteLine(RunReport.Results(outcome).ToJsonString(Core.JsonDefaults.Indented));
-            else output.WriteLine($"{(outcome.Verdict == Verdict.Passed ? "PASSED" : "FAILED")}: report at {Path.Combine(parse.GetValue(outDir)!.FullName, config.Name, "report.md")}");
-            return Task.FromResult(outcome.Verdict == Verdict.Passed ? ExitCodes.Success : ExitCodes.GateFailed);
+            else output.WriteLine($"{(outcome.Verdict == Verdict.Passed ? "PASSED" : "FAILED")}: report at {Path.Combine(runDir, "report.md")}");
+            if (outcome.Verdict != Verdict.Passed) return ExitCodes.GateFailed;
+            // Only a passed run is published; a failure here throws PublishException (exit 4) with the run folder kept.
+            await PublishCommand.PublishAll(runDir, config.Publish.Targets, overwrite: false, parse.GetValue(json) ? TextWriter.Null : output, progress, cancellation);
+            return ExitCodes.Success;
         });
         return command;
     }
