@@ -45,7 +45,7 @@ public sealed class CompressModel : ToolTask
     [Output]
     public string ReportPath { get; private set; } = "";
 
-    protected override string ToolName => Path.GetFileName(CommandTokens()[0]);
+    protected override string ToolName => CommandTokens() is [var exe, ..] ? Path.GetFileName(exe) : "dotnet";
 
     // stdout carries the JSON, stderr the tool's progress and messages; ToolTask tells them apart only by importance.
     protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Low;

@@ -40,7 +40,7 @@ public sealed class PackagedToolTests(PackagedToolFixture tool) : IClassFixture<
 
         Assert.True(result.ExitCode == 0, result.ToString());
         string run = Path.Combine(tool.Runs, "demo-pruned");
-        Assert.Contains($"CompressModel: passed; model {Path.Combine(run, "model")}; report {Path.Combine(run, "report.md")}", result.Out);
+        Assert.True(result.Out.Contains($"CompressModel: passed; model {Path.Combine(run, "model")}; report {Path.Combine(run, "report.md")}"), result.ToString());
         Assert.True(File.Exists(Path.Combine(run, "report.md")));
     }
 
@@ -49,8 +49,8 @@ public sealed class PackagedToolTests(PackagedToolFixture tool) : IClassFixture<
     {
         var result = BuildSample("-p:CompressOverrides=gates.3.min=0.999");
 
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("error MC0003: Quality gate failed: average.acc min 0.999", result.Out);
+        Assert.True(result.ExitCode != 0, result.ToString());
+        Assert.True(result.Out.Contains("error MC0003: Quality gate failed:") && result.Out.Contains("average.acc min 0.999 ("), result.ToString());
         Assert.DoesNotContain("CompressModel: passed", result.Out);
     }
 
@@ -59,9 +59,8 @@ public sealed class PackagedToolTests(PackagedToolFixture tool) : IClassFixture<
     {
         var result = BuildSample("-p:CompressOverrides=compute.device=tpu");
 
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("error MC0001: 'dotnet compress' exited with code 2", result.Out);
-        Assert.Contains("tpu", result.Out);
+        Assert.True(result.ExitCode != 0, result.ToString());
+        Assert.True(result.Out.Contains("error MC0001: 'dotnet compress' exited with code 2") && result.Out.Contains("tpu"), result.ToString());
     }
 
     private ProcessResult BuildSample(params string[] properties) =>
