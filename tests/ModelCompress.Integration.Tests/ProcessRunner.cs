@@ -49,7 +49,10 @@ public static class ProcessRunner
             process.WaitForExit(TimeSpan.FromSeconds(10));
             throw new TimeoutException($"`{command}` did not finish within {timeout.TotalSeconds:F0} s.\n{stdout}\n{stderr}");
         }
-        process.WaitForExit(TimeSpan.FromSeconds(10)); // flush the asynchronous readers
+        // Only the parameterless WaitForExit waits for the asynchronous readers to reach the end of both streams
+        // (the timed overload may return with output still buffered); bounded in case a grandchild holds a pipe open.
+        if (!Task.Run(() => process.WaitForExit()).Wait(TimeSpan.FromSeconds(60)))
+            throw new TimeoutException($"`{command}` exited but its output streams stayed open (a lingering child process?).");
         lock (stdout) lock (stderr)
             return new ProcessResult(command, process.ExitCode, stdout.ToString(), stderr.ToString(), watch.Elapsed);
     }
