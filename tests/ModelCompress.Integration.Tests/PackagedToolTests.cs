@@ -55,6 +55,16 @@ public sealed class PackagedToolTests(PackagedToolFixture tool) : IClassFixture<
     }
 
     [Fact]
+    public void MSBuildSample_CompressModelOnBuild_RunsAfterBuild()
+    {
+        var result = tool.Dotnet(tool.Sample, "build", "-nodeReuse:false", "-tl:off", $"-p:CompressRunDirectory={tool.Runs}", "-p:CompressModelOnBuild=true");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(result.Out.Contains("CompressModelSample -> ") && result.Out.Contains("CompressModel: passed;"), result.ToString());
+        Assert.True(result.Out.IndexOf("CompressModelSample -> ", StringComparison.Ordinal) < result.Out.IndexOf("CompressModel: passed;", StringComparison.Ordinal), result.ToString());
+    }
+
+    [Fact]
     public void MSBuildSample_InvalidOverride_BuildFailsWithTheToolsMessage()
     {
         var result = BuildSample("-p:CompressOverrides=compute.device=tpu");
