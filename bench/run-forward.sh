@@ -80,19 +80,7 @@ log "PyTorch BLAS: $BLAS_JSON"
 
 # --- 2. Build the C# benchmark (Release, output outside the project folders) ------------------------------------------
 log "building ModelCompress.Bench into $ARTIFACTS"
-dotnet build "$BENCH_DIR/ModelCompress.Bench" -c Release --artifacts-path "$ARTIFACTS" -v:q -nologo >&2
-# build/TorchSharpNative.targets builds its patch folder as "$(MSBuildProjectDirectory)/$(IntermediateOutputPath)", which
-# with an absolute artifacts path lands INSIDE each project folder (e.g. src/ModelCompress.Core/<artifacts path>/obj/...).
-# Remove exactly those stray copies (the real one is in the artifacts folder), then any folders left empty.
-for proj in "$BENCH_DIR/ModelCompress.Bench" "$BENCH_DIR/../src/ModelCompress.Core"; do
-  stray="$proj/${ARTIFACTS#/}"
-  for dir in "$stray"/obj/*/release/torchsharp-native; do
-    [[ -d $dir ]] && rm -rf -- "$dir"
-  done
-  [[ -d $stray ]] && find "$proj/$(cut -d/ -f2 <<<"$ARTIFACTS")" -depth -type d -empty -delete 2>/dev/null || true
-done
-TS_BIN="$ARTIFACTS/bin/ModelCompress.Bench/release/ModelCompress.Bench"
-[[ -x $TS_BIN ]] || { log "missing $TS_BIN"; exit 1; }
+source "$BENCH_DIR/build-bench.sh"
 
 # --- 3. Interleaved runs ----------------------------------------------------------------------------------------------
 ARGS=(--batch "$BATCH" --seq "$SEQ" --threads "$THREADS" --warmup "$WARMUP" --iters "$ITERS" --seed "$SEED")
