@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ModelCompress.Cli.Commands.Config;
 using ModelCompress.Core.Config;
 using ModelCompress.Core.Pipeline;
 
@@ -10,11 +9,11 @@ public static class PlanCommand
 {
     public static Command Build(TextWriter output)
     {
-        var file = new Argument<FileInfo>("file") { Description = "The pipeline file.", DefaultValueFactory = _ => new FileInfo("pruning.yaml") };
-        var set = ConfigCommands.SetOption();
-        var outDir = new Option<DirectoryInfo>("--out") { Description = "Runs folder whose cache to check.", DefaultValueFactory = _ => new DirectoryInfo("runs") };
+        var pipeline = new PipelineArguments();
+        var (file, set, outDir) = (pipeline.File, pipeline.Set, pipeline.Out);
         var command = new Command("plan", "Show the stages in order, which are cached, layers, parameters and weight memory before and after pruning, " +
-                                          "and a rough compute estimate — without loading weights.") { file, set, outDir };
+                                          "and a rough compute estimate — without loading weights.");
+        pipeline.AddTo(command);
         command.SetAction(parse =>
         {
             var config = PipelineConfigLoader.Load(parse.GetValue(file)!.FullName, parse.GetValue(set));

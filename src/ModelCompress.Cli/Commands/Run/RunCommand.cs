@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ModelCompress.Cli.Commands.Config;
 using ModelCompress.Cli.Commands.Publish;
 using ModelCompress.Core.Config;
 using ModelCompress.Core.Pipeline;
@@ -13,9 +12,8 @@ public static class RunCommand
 {
     public static Command Build(TextWriter output)
     {
-        var file = new Argument<FileInfo>("file") { Description = "The pipeline file.", DefaultValueFactory = _ => new FileInfo("pruning.yaml") };
-        var set = ConfigCommands.SetOption();
-        var outDir = new Option<DirectoryInfo>("--out") { Description = "Runs folder: the run goes to OUT/NAME, the stage cache to OUT/.cache.", DefaultValueFactory = _ => new DirectoryInfo("runs") };
+        var pipeline = new PipelineArguments();
+        var (file, set, outDir) = (pipeline.File, pipeline.Set, pipeline.Out);
         var resume = new Option<bool>("--resume") { Description = "Continue a crashed or cancelled run: keep the interrupted stage's checkpoint (finished stages are always reused)." };
         var json = new Option<bool>("--json") { Description = "Print the final results object (results.json) on stdout." };
         var command = new Command("run",
@@ -24,8 +22,9 @@ public static class RunCommand
             "nothing is published), 4 when publishing failed (the run folder is kept), 2 for invalid input, 130 when cancelled.\n" +
             "Example: dotnet compress run pruning.yaml --set compute.device=cpu --out runs")
         {
-            file, set, outDir, resume, json,
+            resume, json,
         };
+        pipeline.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
             string path = parse.GetValue(file)!.FullName;
