@@ -8,6 +8,9 @@ namespace ModelCompress.Core.Checkpoints;
 public sealed record SafetensorsEntry(string Name, TensorDType DType, long[] Shape, long Begin, long End)
 {
     public long ByteLength => End - Begin;
+
+    /// <summary>Number of elements (the product of the shape).</summary>
+    public long Elements => Shape.Aggregate(1L, (a, d) => a * d);
 }
 
 /// <summary>
@@ -131,8 +134,7 @@ public sealed class SafetensorsFile : IDisposable
         foreach (var e in entries)
         {
             if (e.Begin != expected) throw CheckpointException.BadSafetensors(path, $"tensor '{e.Name}' starts at {e.Begin}, expected {expected}");
-            long elements = e.Shape.Aggregate(1L, (a, d) => a * d);
-            if (elements * e.DType.Size() != e.ByteLength)
+            if (e.Elements * e.DType.Size() != e.ByteLength)
                 throw CheckpointException.BadSafetensors(path, $"tensor '{e.Name}' has {e.ByteLength} bytes for shape [{string.Join(", ", e.Shape)}] of {e.DType}");
             expected = e.End;
         }

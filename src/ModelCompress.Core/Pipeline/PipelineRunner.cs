@@ -27,7 +27,7 @@ public static class PipelineRunner
         var exec = new StageExecutor(run);
         var current = baseModel;
         var finetunes = config.Stages.OfType<FinetuneStage>().ToDictionary(f => f.Id);
-        string? baselineEval = null, candidateEval = null, scoresFile = null;
+        string? baselineEval = null, scoresFile = null;
         var evaluations = new List<(string Stage, string Folder)>();
         foreach (var stage in config.Stages)
         {
@@ -47,24 +47,28 @@ public static class PipelineRunner
                     break;
                 case EvaluateStage evaluate:
                     baselineEval = exec.Evaluate(evaluate, baseModel, "baseline");
-                    candidateEval = exec.Evaluate(evaluate, current, "candidate");
-                    evaluations.Add((evaluate.Id, candidateEval));
+                    evaluations.Add((evaluate.Id, exec.Evaluate(evaluate, current, "candidate")));
                     break;
             }
         }
+        // Parameter counts come from safetensors headers; each folder is read once.
+        var parameterCounts = new Dictionary<string, long>();
         long Parameters(string folder)
         {
+            if (parameterCounts.TryGetValue(folder, out long known)) return known;
             using var reader = CheckpointReader.Open(folder);
-            return reader.Files.Sum(f => f.Entries.Sum(e => e.Shape.Aggregate(1L, (a, d) => a * d)));
+            return parameterCounts[folder] = reader.Files.Sum(f => f.Entries.Sum(e => e.Elements));
         }
+        var evaluated = evaluations.Select(e => (e.Stage, Values: EvaluationArtifact.Read(e.Folder, Parameters(ModelOf(e.Folder, exec))))).ToList();
         var baseline = baselineEval is null ? ParametersOnly(Parameters(baseFolder)) : EvaluationArtifact.Read(baselineEval, Parameters(baseFolder));
-        var candidate = candidateEval is null ? ParametersOnly(Parameters(current.Folder)) : EvaluationArtifact.Read(candidateEval, Parameters(current.Folder));
+        var candidate = evaluations.Count == 0 ? ParametersOnly(Parameters(current.Folder))
+            : EvaluationArtifact.Read(evaluations[^1].Folder, Parameters(current.Folder));
         var gates = GateEvaluator.Evaluate(config.Gates, baseline, candidate);
         var verdict = gates.All(g => g.Passed) ? Verdict.Passed : Verdict.GateFailed;
         var outcome = new RunOutcome(config.Name, verdict, baseFolder, current.Folder, baseline, candidate, gates, exec.Pruning, exec.Records,
             scoresFile, started, DateTimeOffset.UtcNow)
         {
-            Evaluations = evaluations.Select(e => (e.Stage, EvaluationArtifact.Read(e.Folder, Parameters(ModelOf(e.Folder, exec))))).ToList(),
+            Evaluations = evaluated,
         };
         RunFolder.Write(outcome, effectiveConfig, run);
         run.Progress.Message($"verdict: {(verdict == Verdict.Passed ? "PASSED" : "FAILED")} — {Path.Combine(options.OutRoot, config.Name)}");

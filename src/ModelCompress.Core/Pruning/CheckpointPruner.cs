@@ -33,7 +33,7 @@ public static class CheckpointPruner
         {
             foreach (var entry in file.Entries)
             {
-                long count = entry.Shape.Aggregate(1L, (a, d) => a * d);
+                long count = entry.Elements;
                 before += count;
                 int? layer = LayerKeys.LayerOf(entry.Name);
                 if (layer is int l && !newIndex.ContainsKey(l)) continue;
