@@ -13,6 +13,7 @@ using ModelCompress.Core.Config;
 using ModelCompress.Core.Data;
 using ModelCompress.Core.Evaluation;
 using ModelCompress.Core.Model;
+using ModelCompress.Core.Reporting.GitHub;
 using ModelCompress.Core.Storage;
 using ModelCompress.Core.Tokenization;
 
@@ -21,7 +22,7 @@ namespace ModelCompress.Cli;
 /// <summary>Builds the command tree, parses arguments and maps failures to exit codes.</summary>
 public static class CliApp
 {
-    public static RootCommand BuildRoot(TextWriter output) => new(
+    public static RootCommand BuildRoot(TextWriter output, Func<string, string?>? environment = null) => new(
         "dotnet compress: prune decoder layers of a Llama-family model, heal it by fine-tuning, evaluate it against the " +
         "unpruned baseline and publish it only when it passes its quality gates (Lu et al., 2024, \"Reassessing Layer Pruning in LLMs\").")
     {
@@ -33,15 +34,16 @@ public static class CliApp
         ConfigCommands.Validate(output),
         ConfigCommands.Schema(output),
         ConfigCommands.Init(output),
-        RunCommand.Build(output),
+        RunCommand.Build(output, environment ?? Environment.GetEnvironmentVariable),
         PlanCommand.Build(output),
         EvalCommand.Build(output),
-        PublishCommand.Build(output),
+        PublishCommand.Build(output, environment ?? Environment.GetEnvironmentVariable),
     };
 
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <summary>Parses and runs one command line; <paramref name="environment"/> (GitHub, Azure Pipelines, storage credentials) defaults to the process environment.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, Func<string, string?>? environment = null)
     {
-        var root = BuildRoot(output);
+        var root = BuildRoot(output, environment);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -68,7 +70,7 @@ public static class CliApp
     /// <summary>Invalid input (config, arguments, files, blob sources) is exit 2; a failed publish 4; cancellation 130; anything else 1.</summary>
     public static int ExitCodeOf(Exception e) => e switch
     {
-        PublishException => ExitCodes.PublishFailed,
+        PublishException or GitHubException => ExitCodes.PublishFailed,
         StorageException or InvalidInputException or ConfigException or CheckpointException or TokenizerException or DatasetException
             or EvaluationDataException or FileNotFoundException or DirectoryNotFoundException => ExitCodes.InvalidInput,
         OperationCanceledException => ExitCodes.Cancelled,

@@ -1,51 +1,72 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using ModelCompress.Core.Model;
 using ModelCompress.Core.Progress;
+using ModelCompress.Core.Reporting.GitHub;
 using ModelCompress.Core.Storage;
 
 namespace ModelCompress.Cli.Commands.Publish;
 
-/// <summary><c>dotnet compress publish RUN_DIR --target URL</c>: upload a passed run folder to blob storage (also the retry after exit 4).</summary>
+/// <summary>
+/// <c>dotnet compress publish RUN_DIR [--target URL] [--github]</c>: upload a passed run folder to blob storage and report it on
+/// the pull request — also the retry after exit 4.
+/// </summary>
 public static class PublishCommand
 {
-    public static Command Build(TextWriter output)
+    public static Command Build(TextWriter output, Func<string, string?> environment)
     {
         var runDir = new Argument<DirectoryInfo>("run-dir") { Description = "The run folder (OUT/NAME) written by 'dotnet compress run'." };
-        var targets = new Option<string[]>("--target") { Description = "Blob URL to publish to (az://ACCOUNT/CONTAINER/PREFIX, https://…, emulator URL); repeatable.", Required = true, AllowMultipleArgumentsPerToken = false };
+        var targets = new Option<string[]>("--target") { Description = "Blob URL to publish to (az://ACCOUNT/CONTAINER/PREFIX, https://…, emulator URL); repeatable." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an already published run with the same id (never done otherwise)." };
+        var github = new Option<bool>("--github") { Description = "Report on GitHub (comment, check run, step summary) using the Actions environment and GITHUB_TOKEN." };
+        var repo = new GitHubArguments();
         var command = new Command("publish",
-            "Publish a passed run to PREFIX/NAME/RUN_ID/ with metadata, then point PREFIX/NAME/latest.json at it.\n" +
+            "Publish a passed run to PREFIX/NAME/RUN_ID/ with metadata, then point PREFIX/NAME/latest.json at it; with --github (or\n" +
+            "--github-repo), upsert the pull-request comment and set the check run, also for a failed run.\n" +
             "Exit 0 when published, 3 when the run did not pass its gates (nothing is published), 4 when publishing failed (the local run is kept).\n" +
-            "Example: dotnet compress publish runs/demo-pruned --target az://myaccount/models/pruned")
+            "Examples: dotnet compress publish runs/demo-pruned --target az://myaccount/models/pruned\n" +
+            "          GITHUB_TOKEN=… dotnet compress publish runs/demo-pruned --github-repo me/models --github-pr 7 --github-sha 0123…")
         {
-            runDir, targets, overwrite,
+            runDir, targets, overwrite, github,
         };
+        repo.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
             string dir = parse.GetValue(runDir)!.FullName;
             if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"run folder {dir} not found.");
-            if (!Passed(dir))
-            {
-                output.WriteLine($"FAILED: {dir} did not pass its quality gates; nothing was published.");
-                return ExitCodes.GateFailed;
-            }
-            await PublishAll(dir, parse.GetValue(targets)!, parse.GetValue(overwrite), output, ConsoleProgress.ForStandardError(), cancellation);
-            return ExitCodes.Success;
+            string[] urls = parse.GetValue(targets) ?? [];
+            bool wantGitHub = parse.GetValue(github) || repo.Given(parse);
+            if (urls.Length == 0 && !wantGitHub) throw new InvalidInputException("nothing to publish to: give --target URL and/or --github.");
+            foreach (string url in urls) BlobLocation.Parse(url);
+            var target = wantGitHub
+                ? GitHubTarget.Resolve(repo.Options(parse), environment, w => throw new InvalidInputException(w))
+                  ?? throw new InvalidInputException("--github: no repository to report to; outside GitHub Actions pass --github-repo OWNER/NAME --github-pr N --github-sha SHA.")
+                : null;
+            bool passed = Passed(dir);
+            var published = passed
+                ? await PublishAll(dir, urls, parse.GetValue(overwrite), output, ConsoleProgress.ForStandardError(), environment, cancellation)
+                : [];
+            await new ReviewReporter(output, environment).ReportAsync(dir, published, target, cancellation);
+            if (passed) return ExitCodes.Success;
+            output.WriteLine($"FAILED: {dir} did not pass its quality gates; nothing was published.");
+            return ExitCodes.GateFailed;
         });
         return command;
     }
 
-    /// <summary>Publishes <paramref name="dir"/> to every target in turn; the first failure throws <see cref="PublishException"/>.</summary>
-    public static async Task PublishAll(string dir, IEnumerable<string> targets, bool overwrite, TextWriter output, IProgressSink progress,
-        CancellationToken cancellation)
+    /// <summary>Publishes <paramref name="dir"/> to every target in turn and returns the published run URLs; the first failure throws <see cref="PublishException"/>.</summary>
+    public static async Task<IReadOnlyList<string>> PublishAll(string dir, IEnumerable<string> targets, bool overwrite, TextWriter output,
+        IProgressSink progress, Func<string, string?> environment, CancellationToken cancellation)
     {
-        var publisher = new BlobPublisher();
+        var publisher = new BlobPublisher(new BlobClients(environment));
+        var published = new List<string>();
         foreach (string target in targets)
         {
-            var location = BlobLocation.Parse(target);
-            var result = await publisher.PublishAsync(dir, location, overwrite, progress, cancellation);
+            var result = await publisher.PublishAsync(dir, BlobLocation.Parse(target), overwrite, progress, cancellation);
             output.WriteLine($"published: {result.Run}/ ({result.Files} files){(result.LatestUpdated ? ", latest.json updated" : "")}");
+            published.Add(result.Run.ToString());
         }
+        return published;
     }
 
     private static bool Passed(string dir)

@@ -3,6 +3,7 @@ using ModelCompress.Cli.Commands.Publish;
 using ModelCompress.Core.Config;
 using ModelCompress.Core.Pipeline;
 using ModelCompress.Core.Reporting;
+using ModelCompress.Core.Reporting.GitHub;
 using ModelCompress.Core.Storage;
 
 namespace ModelCompress.Cli.Commands.Run;
@@ -10,21 +11,25 @@ namespace ModelCompress.Cli.Commands.Run;
 /// <summary><c>dotnet compress run pruning.yaml</c>: the whole pipeline, gated.</summary>
 public static class RunCommand
 {
-    public static Command Build(TextWriter output)
+    public static Command Build(TextWriter output, Func<string, string?> environment)
     {
         var pipeline = new PipelineArguments();
         var (file, set, outDir) = (pipeline.File, pipeline.Set, pipeline.Out);
         var resume = new Option<bool>("--resume") { Description = "Continue a crashed or cancelled run: keep the interrupted stage's checkpoint (finished stages are always reused)." };
         var json = new Option<bool>("--json") { Description = "Print the final results object (results.json) on stdout." };
+        var github = new GitHubArguments();
         var command = new Command("run",
             "Run a pipeline: stages in order (each cached by its inputs and options), baseline and candidate evaluation, quality gates.\n" +
             "Exit 0 when every gate passes (and publish.targets, if any, were published), 3 when a gate fails (the report says which and by how much;\n" +
             "nothing is published), 4 when publishing failed (the run folder is kept), 2 for invalid input, 130 when cancelled.\n" +
+            "In GitHub Actions on a pull request (or with --github-repo/--github-pr/--github-sha and GITHUB_TOKEN) the verdict is reported as one\n" +
+            "pull-request comment (edited on re-runs), a check run and the step summary; in Azure Pipelines as logging commands and a build summary.\n" +
             "Example: dotnet compress run pruning.yaml --set compute.device=cpu --out runs")
         {
             resume, json,
         };
         pipeline.AddTo(command);
+        github.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
             string path = parse.GetValue(file)!.FullName;
@@ -33,14 +38,24 @@ public static class RunCommand
             var effective = PipelineConfigLoader.ToJson(File.ReadAllText(path), path, overrides);
             // A malformed publish target is invalid input now, not after hours of training.
             foreach (string target in config.Publish.Targets) BlobLocation.Parse(target);
+            var review = config.Publish.Github || github.Given(parse) ? GitHubTarget.Resolve(github.Options(parse), environment, w => Console.Error.WriteLine($"warning: {w}")) : null;
             var progress = ConsoleProgress.ForStandardError();
             var outcome = PipelineRunner.Run(config, effective, new RunOptions(parse.GetValue(outDir)!.FullName, parse.GetValue(resume), progress), cancellation);
             string runDir = Path.Combine(parse.GetValue(outDir)!.FullName, config.Name);
             if (parse.GetValue(json)) output.WriteLine(RunReport.Results(outcome).ToJsonString(Core.JsonDefaults.Indented));
             else output.WriteLine($"{(outcome.Verdict == Verdict.Passed ? "PASSED" : "FAILED")}: report at {Path.Combine(runDir, "report.md")}");
-            if (outcome.Verdict != Verdict.Passed) return ExitCodes.GateFailed;
+            var log = parse.GetValue(json) ? TextWriter.Null : output;
+            var reporter = new ReviewReporter(log, environment) { Commands = parse.GetValue(json) ? Console.Error : output };
+            if (outcome.Verdict != Verdict.Passed)
+            {
+                // The gate failure is the verdict (exit 3); a review that cannot be posted is only a warning here.
+                try { await reporter.ReportAsync(runDir, [], review, cancellation); }
+                catch (GitHubException e) { Console.Error.WriteLine($"warning: {e.Message}"); }
+                return ExitCodes.GateFailed;
+            }
             // Only a passed run is published; a failure here throws PublishException (exit 4) with the run folder kept.
-            await PublishCommand.PublishAll(runDir, config.Publish.Targets, overwrite: false, parse.GetValue(json) ? TextWriter.Null : output, progress, cancellation);
+            var published = await PublishCommand.PublishAll(runDir, config.Publish.Targets, overwrite: false, log, progress, environment, cancellation);
+            await reporter.ReportAsync(runDir, published, review, cancellation);
             return ExitCodes.Success;
         });
         return command;

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace ModelCompress.Core.Reporting.GitHub;
+
+/// <summary>
+/// The markdown a run shows where it is reviewed (pull-request comment, check run, step summary), built from the run folder's
+/// results.json: verdict, what was removed, the gate table, metrics against the baseline, and links to the published run. Charts
+/// are images from the run's published folder in the user's own blob container (the published run URLs), never from a
+/// third-party host; an unpublished run shows no charts.
+/// </summary>
+public static class PullRequestReport
+{
+    /// <summary>GitHub's limit on a comment body and a check run's output summary.</summary>
+    public const int MaxLength = 65_000;
+
+    /// <summary>The hidden tag that marks the comment of pipeline <paramref name="name"/>, so a later run edits it.</summary>
+    public static string Marker(string name) => $"<!-- modelcompress:{name} -->";
+
+    public static string Markdown(string runDir, IReadOnlyList<string> published, string? runUrl)
+    {
+        var results = JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "results.json")))!;
+        string name = results["name"]!.GetValue<string>();
+        bool passed = results["verdict"]?.GetValue<string>() == "passed";
+        var gates = results["gates"]?.AsArray() ?? [];
+        int failed = gates.Count(g => g!["passed"]?.GetValue<bool>() != true);
+        var md = new StringBuilder();
+        md.AppendLine(Marker(name));
+        md.AppendLine(passed
+            ? $"### ✅ {name}: passed all {gates.Count} quality gate{(gates.Count == 1 ? "" : "s")}"
+            : $"### ❌ {name}: {failed} of {gates.Count} quality gate{(gates.Count == 1 ? "" : "s")} failed");
+        md.AppendLine();
+        foreach (var p in results["pruning"]?.AsArray() ?? [])
+        {
+            long before = p!["parameters_before"]!.GetValue<long>(), after = p["parameters_after"]!.GetValue<long>();
+            md.AppendLine($"Removed layers {string.Join(", ", p["removed_layers"]!.AsArray().Select(l => l!.GetValue<int>()))} " +
+                          $"({p["method"]}): {p["layers_before"]} → {p["layers_after"]} layers, {before:N0} → {after:N0} parameters " +
+                          $"({F(100.0 * (before - after) / before, "0.0")}% fewer).");
+        }
+        md.AppendLine().AppendLine("| gate | condition | baseline | candidate | result |").AppendLine("|---|---|---|---|---|");
+        foreach (var g in gates)
+            md.AppendLine($"| {Cell(g!["metric"])} | {Cell(g["condition"])} | {Num(g["baseline"])} | {Num(g["candidate"])} | " +
+                          $"{(g["passed"]?.GetValue<bool>() == true ? "✅ pass" : $"❌ {Cell(g["detail"])}")} |");
+        var baseline = results["baseline"]?.AsObject() ?? [];
+        var candidate = results["candidate"]?.AsObject() ?? [];
+        md.AppendLine().AppendLine("<details><summary>Metrics against the unpruned baseline</summary>").AppendLine();
+        md.AppendLine("| metric | baseline | candidate | Δ |").AppendLine("|---|---|---|---|");
+        foreach (var (key, value) in candidate.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var b = baseline[key];
+            string delta = b is null || value is null ? "" : Signed(value.GetValue<double>() - b.GetValue<double>());
+            md.AppendLine($"| {key} | {Num(b)} | {Num(value)} | {delta} |");
+        }
+        md.AppendLine().AppendLine("</details>").AppendLine();
+        if (published.Count > 0)
+        {
+            string first = published[0].TrimEnd('/');
+            foreach (string url in published)
+            {
+                string u = url.TrimEnd('/');
+                md.AppendLine($"Published to `{u}/`: [report.md]({u}/report.md) · [results.json]({u}/results.json) · [manifest.json]({u}/manifest.json) · [model config]({u}/model/config.json)");
+            }
+            md.AppendLine();
+            if (File.Exists(Path.Combine(runDir, "scores.svg"))) md.AppendLine($"![layer scores]({first}/scores.svg)");
+            if (File.Exists(Path.Combine(runDir, "tasks.svg"))) md.AppendLine($"![baseline vs candidate]({first}/tasks.svg)");
+            md.AppendLine();
+        }
+        else md.AppendLine(passed ? "Not published: no publish targets are configured." : "Not published: a model that fails its gates is never published.").AppendLine();
+        md.Append(runUrl is null ? "" : $"[Workflow run]({runUrl}) · ").AppendLine($"ModelCompressTool {ToolInfo.Version}");
+        return Truncate(md.ToString(), runUrl);
+    }
+
+    private static string Truncate(string text, string? runUrl)
+    {
+        if (text.Length <= MaxLength) return text;
+        string note = $"\n\n… truncated to GitHub's size limit; the full report is report.md in the run folder{(runUrl is null ? "" : $" ({runUrl})")}.\n";
+        return text[..(MaxLength - note.Length)] + note;
+    }
+
+    // A table cell: a '|' in a gate's text would end the cell.
+    private static string Cell(JsonNode? v) => (v?.ToString() ?? "").Replace("|", "\\|", StringComparison.Ordinal);
+
+    private static string Num(JsonNode? v) => v is null ? "—" : F(v.GetValue<double>(), "0.####");
+    private static string Signed(double v) => (v >= 0 ? "+" : "") + F(v, "0.####");
+    private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+}
