@@ -30,6 +30,49 @@ public sealed class PublishCommandTests : IDisposable
         Assert.DoesNotContain("TOPSECRET", error);
     }
 
+    [Fact]
+    public void Publish_PullRequestWithoutRepository_ExitsTwo()
+    {
+        File.WriteAllText(Path.Combine(temp, "results.json"), """{"name": "x", "verdict": "passed"}""");
+        var (code, _, error) = Run(["publish", temp, "--github-pr", "3"], _ => null);
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains("need --github-repo OWNER/NAME", error);
+    }
+
+    [Fact]
+    public void Publish_RepositoryWithoutToken_ExitsTwo_BeforeAnyUpload()
+    {
+        File.WriteAllText(Path.Combine(temp, "results.json"), """{"name": "x", "verdict": "passed"}""");
+        var (code, _, error) = Run(["publish", temp, "--github-repo", "me/models", "--github-pr", "3", "--github-sha", new string('a', 40)], _ => null);
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains("needs a token in GITHUB_TOKEN", error);
+    }
+
+    [Fact]
+    public void Publish_FailedRunInAzurePipelines_LogsAnErrorPerFailedGateAndUploadsTheSummary_ExitsThree()
+    {
+        File.WriteAllText(Path.Combine(temp, "results.json"), """
+            {"name": "x", "verdict": "failed", "gates": [
+              {"metric": "ppl", "condition": "max 5", "passed": false, "detail": "5.5 > 5; 10% over"},
+              {"metric": "acc", "condition": "min 0.5", "passed": true, "detail": "ok"}]}
+            """);
+        File.WriteAllText(Path.Combine(temp, "report.md"), "# FAILED\n");
+        var (code, output, _) = Run(["publish", temp, "--target", "az://myaccount/models"], name => name == "TF_BUILD" ? "True" : null);
+        Assert.Equal(ExitCodes.GateFailed, code);
+        Assert.Equal(
+            "##vso[task.logissue type=error]x: quality gate ppl max 5 failed: 5.5 > 5%3B 10%AZP25 over\n" +
+            $"##vso[task.uploadsummary]{Path.Combine(temp, "report.md")}\n" +
+            $"FAILED: {temp} did not pass its quality gates; nothing was published.\n", output.ReplaceLineEndings("\n"));
+    }
+
+    private static (int Code, string Out, string Err) Run(string[] args, Func<string, string?> environment)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliApp.Run(args, output, error, environment);
+        return (code, output.ToString(), error.ToString());
+    }
+
     public void Dispose() => Directory.Delete(temp, recursive: true);
 }
 
