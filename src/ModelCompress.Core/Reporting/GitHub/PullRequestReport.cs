@@ -33,10 +33,11 @@ public static class PullRequestReport
         md.AppendLine();
         foreach (var p in results["pruning"]?.AsArray() ?? [])
         {
-            long before = p!["parameters_before"]!.GetValue<long>(), after = p["parameters_after"]!.GetValue<long>();
-            md.AppendLine($"Removed layers {string.Join(", ", p["removed_layers"]!.AsArray().Select(l => l!.GetValue<int>()))} " +
-                          $"({p["method"]}): {p["layers_before"]} → {p["layers_after"]} layers, {before:N0} → {after:N0} parameters " +
-                          $"({F(100.0 * (before - after) / before, "0.0")}% fewer).");
+            string layers = string.Join(", ", p!["removed_layers"]?.AsArray().Select(l => l!.GetValue<int>()) ?? []);
+            md.Append($"Removed layers {layers} ({p["method"]})");
+            if (p["parameters_before"]?.GetValue<long>() is long before && p["parameters_after"]?.GetValue<long>() is long after && before > 0)
+                md.Append($": {p["layers_before"]} → {p["layers_after"]} layers, {before:N0} → {after:N0} parameters ({F(100.0 * (before - after) / before, "0.0")}% fewer)");
+            md.AppendLine(".");
         }
         md.AppendLine().AppendLine("| gate | condition | baseline | candidate | result |").AppendLine("|---|---|---|---|---|");
         foreach (var g in gates)

@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using ModelCompress.Cli;
+using ModelCompress.Core.Reporting.GitHub;
+using ModelCompress.Core.Storage;
+using ModelCompress.Integration.Tests.GitHub;
+using ModelCompress.Integration.Tests.Storage;
+
+namespace ModelCompress.Integration.Tests.EndToEnd;
+
+/// <summary>
+/// The release flow a model team runs in CI, with real parts: the built tool as a child process pulls stories260K from a
+/// real Azurite, scores, prunes and evaluates it, gates it, publishes the run to Azurite, and reports on a pull request
+/// through Prism validating against GitHub's REST description; the re-run edits the one comment and publishes a new run.
+/// </summary>
+[Collection(GitHubCollection.Name)]
+public sealed class ReleaseFlowTests(GitHubApi github, Azurite azurite) : IClassFixture<Azurite>, IDisposable
+{
+    private const string Sha = "89abcdef0123456789abcdef0123456789abcdef";
+    private readonly string temp = Directory.CreateTempSubdirectory("mc-release-").FullName;
+
+    [Fact]
+    public void Run_PullsFromBlob_PublishesToBlob_ReportsOnThePullRequest_ReRunEditsTheComment()
+    {
+        // The base model, converted from llama2.c and uploaded the way a team stores its weights.
+        string model = Path.Combine(temp, "stories260K");
+        Assert.Equal(0, CliApp.Run(["convert", "llama2c", "--checkpoint", SharedData.Path("models", "stories260K", "stories260K.bin"),
+            "--tokenizer", SharedData.Path("models", "stories260K", "tok512.model"), "--out", model], new StringWriter(), new StringWriter()));
+        var container = azurite.NewContainer();
+        var source = container.Child("base/stories260K");
+        ModelFolders.Upload(azurite, model, source);
+        var target = container.Child("pruned");
+
+        string text = Path.Combine(temp, "stories.txt");
+        File.WriteAllText(text, File.ReadAllText(SharedData.Path("text", "tinystories", "tinystories_valid_head.txt"))[..20_000]);
+        string plan = Path.Combine(temp, "pruning.yaml");
+        File.WriteAllText(plan, $"""
+            name: stories-release
+            model: {"{"} source: "{source}" {"}"}
+            compute: {"{"} device: cpu, dtype: fp32, seed: 42 {"}"}
+            stages:
+              - {"{"} id: score, type: score, metric: magnitude-l1 {"}"}
+              - {"{"} id: prune, type: prune, scores: score, remove: 1 {"}"}
+              - {"{"} id: eval, type: evaluate, tasks: [arc_easy], perplexity: ["{text}"], limit: 20, window: 64, data: "{SharedData.Path("eval")}" {"}"}
+            gates:
+              - {"{"} metric: parameters, max: 250000 {"}"}
+            publish: {"{"} targets: ["{target}"] {"}"}
+            """);
+        string repo = github.Fake.NewRepository();
+
+        var first = Run(plan, repo);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("github: added comment", first.Out);
+
+        string runDir = Path.Combine(temp, "runs", "stories-release");
+        string firstId = Latest(target)["run_id"]!.GetValue<string>();
+        var published = target.Child($"stories-release/{firstId}");
+        var comment = Assert.Single(github.Fake.Comments(repo, 5));
+        Assert.Equal(PullRequestReport.Markdown(runDir, [published.ToString()], null), comment.Body);
+        // The charts in the comment are the published blobs in the user's own container, byte for byte.
+        foreach (string chart in new[] { "scores.svg", "tasks.svg" })
+        {
+            Assert.Contains($"]({published}/{chart})", comment.Body);
+            var blob = azurite.Container(target).GetBlobClient(published.BlobName(chart));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(runDir, chart)), blob.DownloadContent().Value.Content.ToArray());
+            Assert.Equal("image/svg+xml", blob.GetProperties().Value.ContentType);
+        }
+        var check = Assert.Single(github.Fake.CheckRuns(repo));
+        Assert.Equal(("modelcompress / stories-release", Sha, "success"), (check.Name, check.HeadSha, check.Conclusion));
+
+        // Re-run (stages come from the cache): a new run id is published and the same comment now links to it.
+        var second = Run(plan, repo);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("github: edited comment", second.Out);
+        string secondId = Latest(target)["run_id"]!.GetValue<string>();
+        Assert.NotEqual(firstId, secondId);
+        var edited = Assert.Single(github.Fake.Comments(repo, 5));
+        Assert.Equal(comment.Id, edited.Id);
+        Assert.Contains($"{target}/stories-release/{secondId}/scores.svg", edited.Body);
+        Assert.Equal(2, github.Fake.CheckRuns(repo).Count);
+    }
+
+    private ProcessResult Run(string plan, string repo) => ProcessRunner.Dotnet(temp, new Dictionary<string, string>
+        {
+            ["AZURE_STORAGE_CONNECTION_STRING"] = "UseDevelopmentStorage=true",
+            ["GITHUB_TOKEN"] = github.Token,
+            ["GITHUB_ACTIONS"] = "",
+            ["MODELCOMPRESS_CACHE"] = Path.Combine(temp, "cache"),
+            ["MODELCOMPRESS_DATA"] = SharedData.Root,
+            ["OMP_NUM_THREADS"] = "1",
+        }, TimeSpan.FromMinutes(10),
+        Path.Combine(AppContext.BaseDirectory, "dotnet-compress.dll"), "run", plan, "--out", Path.Combine(temp, "runs"),
+        "--github-repo", repo, "--github-pr", "5", "--github-sha", Sha, "--github-api-url", github.ApiUrl);
+
+    private JsonNode Latest(BlobLocation target) =>
+        JsonNode.Parse(azurite.Container(target).GetBlobClient(target.BlobName("stories-release/latest.json")).DownloadContent().Value.Content.ToString())!;
+
+    public void Dispose() => Directory.Delete(temp, recursive: true);
+}
