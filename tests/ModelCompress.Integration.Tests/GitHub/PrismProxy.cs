@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace ModelCompress.Integration.Tests.GitHub;
 
@@ -9,7 +10,7 @@ namespace ModelCompress.Integration.Tests.GitHub;
 /// header; an undocumented status only logs a warning. Prism logs at info level so that warnings name their violation;
 /// the start-up listing of every operation (~1,200 lines) is kept out of <see cref="Log"/>.
 /// </summary>
-public sealed class PrismProxy : IDisposable
+public sealed partial class PrismProxy : IDisposable
 {
     /// <summary>Requests to this path are not in the description, so Prism logs an error line for them: the tests' log marks.</summary>
     private const string MarkPath = "/__modelcompress-log-mark/";
@@ -87,12 +88,22 @@ public sealed class PrismProxy : IDisposable
     public async Task<IReadOnlyList<string>> ViolationsAsync(int since = 0, bool errorsOnly = false)
     {
         int end = await MarkLogAsync();
+        var found = new List<string>();
+        string request = "";
         lock (gate)
-            return log.Take(end).Skip(since)
-                .Where(l => l.Contains('✖') || (!errorsOnly && l.Contains('⚠')))
-                .Where(l => !l.Contains(MarkPath, StringComparison.Ordinal))
-                .ToList();
+            for (int i = since; i < end; i++)
+            {
+                string line = log[i];
+                // A validator line does not say which request it is about: name the last one received (the tests call one at a time).
+                if (Received().Match(line) is { Success: true } m) request = m.Groups[1].Value;
+                if (!(line.Contains('✖') || (!errorsOnly && line.Contains('⚠'))) || line.Contains(MarkPath, StringComparison.Ordinal)) continue;
+                found.Add(line.Contains("[HTTP SERVER]", StringComparison.Ordinal) ? line : $"{line} (request: {request})");
+            }
+        return found;
     }
+
+    [GeneratedRegex(@"\[HTTP SERVER\] (\S+ \S+) .*Request received")]
+    private static partial Regex Received();
 
     public void Dispose()
     {
