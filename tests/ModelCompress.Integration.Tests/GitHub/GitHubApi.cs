@@ -16,11 +16,7 @@ public sealed class GitHubApi : IDisposable
 
     public GitHubApi()
     {
-        string folder = InstallFolder;
-        foreach (string required in new[] { PrismProxy.BinaryPath(folder), PrismProxy.SpecPath(folder) })
-            if (!File.Exists(required))
-                throw new FileNotFoundException(
-                    $"Prism is not installed ({required} is missing): run '.ci/install-prism.sh .cache/prism' (or set MODELCOMPRESS_PRISM to a folder holding node_modules).");
+        string folder = RequireInstall(InstallFolder);
         Fake = new FakeGitHub(PrismProxy.SpecPath(folder));
         try
         {
@@ -38,6 +34,17 @@ public sealed class GitHubApi : IDisposable
     /// <summary><c>MODELCOMPRESS_PRISM</c>, else <c>REPO/.cache/prism</c>.</summary>
     public static string InstallFolder { get; } = Environment.GetEnvironmentVariable("MODELCOMPRESS_PRISM") is { Length: > 0 } env
         ? env : RepoPaths.Of(".cache", "prism");
+
+    /// <summary>Returns <paramref name="folder"/> if Prism and the description are installed in it; throws with the install command if not.</summary>
+    public static string RequireInstall(string folder)
+    {
+        foreach (string required in new[] { PrismProxy.BinaryPath(folder), PrismProxy.SpecPath(folder) })
+            if (!File.Exists(required))
+                throw new FileNotFoundException(
+                    $"Prism is not installed ({required} is missing): run '.ci/install-prism.sh .cache/prism' (or set MODELCOMPRESS_PRISM to a folder holding node_modules).",
+                    required);
+        return folder;
+    }
 
     /// <summary>The API root a client is given, <c>http://127.0.0.1:PORT</c> (Prism; no trailing slash).</summary>
     public string ApiUrl => Prism.Url;

@@ -282,6 +282,23 @@ public sealed class GitHubApiFixtureTests(GitHubApi api, ITestOutputHelper outpu
     }
 
     [Fact]
+    public void MissingInstall_FailsWithTheInstallCommand()
+    {
+        string empty = Directory.CreateTempSubdirectory("mc-no-prism-").FullName;
+        try
+        {
+            var error = Assert.Throws<FileNotFoundException>(() => GitHubApi.RequireInstall(empty));
+            Assert.Contains("run '.ci/install-prism.sh .cache/prism' (or set MODELCOMPRESS_PRISM", error.Message);
+            Assert.Equal(PrismProxy.BinaryPath(empty), error.FileName);
+            Assert.Equal(GitHubApi.InstallFolder, GitHubApi.RequireInstall(GitHubApi.InstallFolder));
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
+    }
+
+    [Fact]
     public async Task EnterpriseFrontDoor_OnlyServesApiV3()
     {
         string origin = api.EnterpriseApiUrl[..^EnterpriseFrontDoor.Prefix.Length];

@@ -33,7 +33,7 @@ public sealed partial class PrismProxy : IDisposable
             if (TryStart(installFolder, upstreamUrl)) break;
             Stop();
             string output;
-            lock (gate) output = string.Join('\n', startup.TakeLast(40));
+            lock (gate) output = string.Join('\n', startup.Concat(log).TakeLast(40));
             // Another process took the port between probing and binding: probe again.
             if (attempt < 3 && output.Contains("EADDRINUSE", StringComparison.Ordinal)) continue;
             throw new InvalidOperationException($"Prism did not start within {StartTimeout.TotalSeconds:F0} s on port {Port}:\n{output}");
