@@ -4,7 +4,7 @@ namespace ModelCompress.Integration.Tests;
 public static class SharedData
 {
     public static string Root { get; } = Environment.GetEnvironmentVariable("MODELCOMPRESS_DATA") is { Length: > 0 } env
-        ? Path.GetFullPath(env) : Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared", "data"));
+        ? System.IO.Path.GetFullPath(env) : System.IO.Path.GetFullPath(System.IO.Path.Combine(RepoPaths.Root, "..", "shared", "data"));
 
     public static string Path(params string[] parts)
     {
