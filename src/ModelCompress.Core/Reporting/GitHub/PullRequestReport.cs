@@ -67,7 +67,7 @@ public static class PullRequestReport
             if (File.Exists(Path.Combine(runDir, "tasks.svg"))) md.AppendLine($"![baseline vs candidate]({first}/tasks.svg)");
             md.AppendLine();
         }
-        else md.AppendLine(passed ? "Not published: no publish targets are configured." : "Not published: a model that fails its gates is never published.").AppendLine();
+        else md.AppendLine(passed ? "No published copy is linked: this command had no publish targets (publish.targets or --target)." : "Not published: a model that fails its gates is never published.").AppendLine();
         md.Append(runUrl is null ? "" : $"[Workflow run]({runUrl}) · ").AppendLine($"ModelCompressTool {ToolInfo.Version}");
         return Truncate(md.ToString(), runUrl);
     }
