@@ -8,10 +8,22 @@ public sealed class ConfigCommandTests : IDisposable
     private readonly string temp = Directory.CreateTempSubdirectory("mc-config-").FullName;
 
     [Fact]
-    public void Init_WritesAStarterThatValidates_AndRefusesToOverwrite()
+    public void Init_WritesAStarterThatValidatesOnceItsFilesExist_AndRefusesToOverwrite()
     {
         string file = Path.Combine(temp, "pruning.yaml");
         Assert.Equal(0, CliTestData.RunInProcess("init", file).Code);
+        // The starter names the files a user must provide; validate lists exactly those, then passes once they exist.
+        var missing = CliTestData.RunInProcess("validate", file);
+        Assert.Equal(ExitCodes.InvalidInput, missing.Code);
+        Assert.Contains("3 problems in the pipeline file:", missing.Err);
+        Assert.Contains("model.source: model folder 'models/base' not found", missing.Err);
+        Assert.Contains("calibration.text: file 'data/calibration.txt' not found", missing.Err);
+        Assert.Contains("stages[1].data: file 'data/alpaca_data_cleaned.json' not found", missing.Err);
+        Directory.CreateDirectory(Path.Combine(temp, "models", "base"));
+        Directory.CreateDirectory(Path.Combine(temp, "data"));
+        File.WriteAllText(Path.Combine(temp, "models", "base", "config.json"), "{}");
+        File.WriteAllText(Path.Combine(temp, "data", "calibration.txt"), "text");
+        File.WriteAllText(Path.Combine(temp, "data", "alpaca_data_cleaned.json"), "[]");
         var (code, output, error) = CliTestData.RunInProcess("validate", file);
         Assert.True(code == 0, error);
         Assert.Equal("pruning.yaml: valid — 3 stages (prune → heal → eval), 2 gates.\n", output);
@@ -27,7 +39,8 @@ public sealed class ConfigCommandTests : IDisposable
         File.WriteAllText(file, "name: x\nmodel: { source: m }\nstages:\n  - { id: p, type: prune, metric: reverse-order, remove: 0% }\n  - { id: e, type: evaluat }\n");
         var (code, _, error) = CliTestData.RunInProcess("validate", file, "--set", "compute.threads=-2");
         Assert.Equal(ExitCodes.InvalidInput, code);
-        Assert.Contains("3 problems in the pipeline file:", error);
+        Assert.Contains("4 problems in the pipeline file:", error);
+        Assert.Contains($"{file}:2:18: model.source: model folder 'm' not found", error);
         Assert.Contains($"{file}:4:5: stages[0] (prune): remove '0%' must be at least 1 layer and a percentage below 100%.", error);
         Assert.Contains($"{file}:5:20: stages[1]: unknown stage type 'evaluat'. Hint: use one of: score, prune, finetune, evaluate.", error);
         Assert.Contains("compute.threads: -2 is below the minimum 0. (from --set compute.threads=-2)", error);

@@ -55,7 +55,7 @@ public sealed class RunCommandTests : IDisposable
         File.WriteAllText(file, "name: x\nmodel: { source: nowhere }\nstages: []\n");
         var (code, _, error) = CliTestData.RunInProcess("run", file, "--out", Path.Combine(temp, "runs"));
         Assert.Equal(ExitCodes.InvalidInput, code);
-        Assert.Contains("model.source 'nowhere'", error);
+        Assert.Contains($"{file}:2:18: model.source: model folder 'nowhere' not found", error);
     }
 
     public void Dispose()

@@ -14,10 +14,15 @@ public static class PipelineConfigLoader
 {
     private static readonly JsonSerializerOptions Json = new(JsonDefaults.Indented) { AllowOutOfOrderMetadataProperties = true };
 
-    public static PipelineConfig Load(string path, IReadOnlyList<string>? overrides = null)
+    public static PipelineConfig Load(string path, IReadOnlyList<string>? overrides = null) => LoadWithEffective(path, overrides).Config;
+
+    /// <summary>Reads a pipeline file once: the typed configuration and the effective config JSON the manifest records.</summary>
+    public static (PipelineConfig Config, JsonObject Effective) LoadWithEffective(string path, IReadOnlyList<string>? overrides = null)
     {
         if (!File.Exists(path)) throw new ConfigException([new ConfigError(path, 0, 0, "", "file not found.", "run 'dotnet compress init' to write a starter pruning.yaml.")]);
-        return Parse(File.ReadAllText(path), path, overrides) with { BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))! };
+        string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var json = ToJson(File.ReadAllText(path), path, overrides, baseDirectory);
+        return (json.Deserialize<PipelineConfig>(Json)! with { BaseDirectory = baseDirectory }, json);
     }
 
     public static PipelineConfig Parse(string yaml, string file, IReadOnlyList<string>? overrides = null)
@@ -26,8 +31,11 @@ public static class PipelineConfigLoader
         return json.Deserialize<PipelineConfig>(Json)!;
     }
 
-    /// <summary>The validated configuration as JSON with every default filled in (the "effective config").</summary>
-    public static JsonObject ToJson(string yaml, string file, IReadOnlyList<string>? overrides = null)
+    /// <summary>
+    /// The validated configuration as JSON with every default filled in (the "effective config"). With
+    /// <paramref name="baseDirectory"/> (the pipeline file's folder), the local files it names must also exist.
+    /// </summary>
+    public static JsonObject ToJson(string yaml, string file, IReadOnlyList<string>? overrides = null, string? baseDirectory = null)
     {
         var stream = new YamlStream();
         try { stream.Load(new StringReader(yaml)); }
@@ -44,6 +52,7 @@ public static class PipelineConfigLoader
         errors.AddRange(converter.Errors);
         int structural = converter.Errors.Count;
         if (json is not null) CrossChecks.Run(json, root, converter);
+        if (json is not null && baseDirectory is not null) FileChecks.Run(json, root, baseDirectory, converter);
         errors.AddRange(converter.Errors.Skip(structural));
         if (errors.Count > 0) throw new ConfigException(errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
         return json!;

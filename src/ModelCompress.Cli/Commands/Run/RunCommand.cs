@@ -34,8 +34,7 @@ public static class RunCommand
         {
             string path = parse.GetValue(file)!.FullName;
             var overrides = parse.GetValue(set)!;
-            var config = PipelineConfigLoader.Load(path, overrides);
-            var effective = PipelineConfigLoader.ToJson(File.ReadAllText(path), path, overrides);
+            var (config, effective) = PipelineConfigLoader.LoadWithEffective(path, overrides);
             // A malformed publish target is invalid input now, not after hours of training.
             foreach (string target in config.Publish.Targets) BlobLocation.Parse(target);
             var review = config.Publish.Github || github.Given(parse) ? GitHubTarget.Resolve(github.Options(parse), environment, w => Console.Error.WriteLine($"warning: {w}")) : null;

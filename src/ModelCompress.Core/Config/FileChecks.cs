@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using ModelCompress.Core.Demo;
+using ModelCompress.Core.Evaluation;
+using YamlDotNet.RepresentationModel;
+
+namespace ModelCompress.Core.Config;
+
+/// <summary>
+/// The local files a pipeline reads must exist before any work starts: the model folder, calibration text, training data,
+/// benchmark folders, task files and perplexity texts. Blob URLs, <c>builtin:demo</c> paths and named corpora are checked
+/// where they are used. Relative paths are relative to the pipeline file, as when the pipeline runs.
+/// </summary>
+internal static class FileChecks
+{
+    public static void Run(JsonObject json, YamlNode root, string baseDirectory, YamlToJson report)
+    {
+        if (json["model"]?["source"]?.GetValue<string>() is { } source && IsLocal(source))
+        {
+            string folder = Path.GetFullPath(source, baseDirectory);
+            if (!File.Exists(Path.Combine(folder, "config.json")))
+                report.Error(Node(root, "model", "source"), "model.source",
+                    Directory.Exists(folder) ? $"'{source}' has no config.json: not a Hugging Face model folder." : $"model folder '{source}' not found ({folder}).",
+                    "give a folder with config.json, safetensors and a tokenizer, or a blob URL (az://ACCOUNT/CONTAINER/PREFIX).");
+        }
+        if (json["calibration"]?["text"]?.GetValue<string>() is { } text) FileExists(report, Node(root, "calibration", "text"), "calibration.text", text, baseDirectory);
+        var stageNodes = (root as YamlMappingNode)?.Children.TryGetValue(new YamlScalarNode("stages"), out var s) == true
+            ? (s as YamlSequenceNode)?.Children ?? [] : [];
+        var stages = json["stages"] as JsonArray ?? [];
+        for (int i = 0; i < stages.Count && i < stageNodes.Count; i++)
+        {
+            if (stages[i] is not JsonObject stage || stageNodes[i] is not YamlMappingNode node) continue;
+            string type = stage["type"]?.GetValue<string>() ?? "", path = $"stages[{i}]";
+            if (type == "finetune" && stage["data"]?.GetValue<string>() is { } data) FileExists(report, Child(node, "data"), $"{path}.data", data, baseDirectory);
+            if (type != "evaluate") continue;
+            string? evalDir = stage["data"]?.GetValue<string>();
+            if (evalDir is not null && IsLocal(evalDir) && !Directory.Exists(Path.GetFullPath(evalDir, baseDirectory)))
+                report.Error(Child(node, "data"), $"{path}.data", $"benchmark folder '{evalDir}' not found.", "omit data to use $MODELCOMPRESS_DATA/eval.");
+            Items(stage, node, "tasks", (task, item, at) =>
+            {
+                // A task is a built-in name, or a task file when it looks like a path.
+                if (task.Contains('/') || task.Contains('\\') || Path.HasExtension(task)) FileExists(report, item, $"{path}.{at}", task, baseDirectory);
+            });
+            Items(stage, node, "perplexity", (corpus, item, at) =>
+            {
+                if (!DataLocations.Corpora.ContainsKey(corpus)) FileExists(report, item, $"{path}.{at}", corpus, baseDirectory, $"or a corpus name ({string.Join(", ", DataLocations.Corpora.Keys)})");
+            });
+        }
+    }
+
+    private static bool IsLocal(string path) => !path.Contains("://", StringComparison.Ordinal) && !path.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal);
+
+    private static void FileExists(YamlToJson report, YamlNode node, string path, string value, string baseDirectory, string? alternative = null)
+    {
+        if (!IsLocal(value) || File.Exists(Path.GetFullPath(value, baseDirectory))) return;
+        report.Error(node, path, $"file '{value}' not found ({Path.GetFullPath(value, baseDirectory)}).",
+            $"paths are relative to the pipeline file's folder{(alternative is null ? "" : $"; give an existing file {alternative}")}.");
+    }
+
+    private static void Items(JsonObject stage, YamlMappingNode node, string key, Action<string, YamlNode, string> check)
+    {
+        var values = stage[key] as JsonArray ?? [];
+        var items = (Child(node, key) as YamlSequenceNode)?.Children;
+        for (int j = 0; j < values.Count; j++)
+            check(values[j]!.GetValue<string>(), items is not null && j < items.Count ? items[j] : node, $"{key}[{j}]");
+    }
+
+    private static YamlNode Node(YamlNode root, string section, string key) =>
+        root is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(section), out var child) ? Child(child, key) : root;
+
+    private static YamlNode Child(YamlNode node, string key) =>
+        node is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : node;
+}
