@@ -13,6 +13,7 @@ using ModelCompress.Core.Config;
 using ModelCompress.Core.Data;
 using ModelCompress.Core.Evaluation;
 using ModelCompress.Core.Model;
+using ModelCompress.Core.Reporting;
 using ModelCompress.Core.Reporting.GitHub;
 using ModelCompress.Core.Storage;
 using ModelCompress.Core.Tokenization;
@@ -58,11 +59,13 @@ public static class CliApp
         catch (Exception e) when (ExitCodeOf(e) is int code and not ExitCodes.UnexpectedError)
         {
             error.WriteLine($"error: {e.Message}");
+            if (AzurePipelines.IsActive(environment ?? Environment.GetEnvironmentVariable)) error.WriteLine(AzurePipelines.LogIssue("error", e.Message));
             return code;
         }
         catch (Exception e)
         {
             error.WriteLine($"unexpected error: {e}");
+            if (AzurePipelines.IsActive(environment ?? Environment.GetEnvironmentVariable)) error.WriteLine(AzurePipelines.LogIssue("error", $"unexpected error: {e.Message}"));
             return ExitCodes.UnexpectedError;
         }
     }

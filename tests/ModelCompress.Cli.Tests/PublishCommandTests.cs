@@ -57,12 +57,21 @@ public sealed class PublishCommandTests : IDisposable
               {"metric": "acc", "condition": "min 0.5", "passed": true, "detail": "ok"}]}
             """);
         File.WriteAllText(Path.Combine(temp, "report.md"), "# FAILED\n");
-        var (code, output, _) = Run(["publish", temp, "--target", "az://myaccount/models"], name => name == "TF_BUILD" ? "True" : null);
+        var (code, output, error) = Run(["publish", temp, "--target", "az://myaccount/models"], name => name == "TF_BUILD" ? "True" : null);
         Assert.Equal(ExitCodes.GateFailed, code);
+        Assert.Equal($"FAILED: {temp} did not pass its quality gates; nothing was published.\n", output.ReplaceLineEndings("\n"));
         Assert.Equal(
             "##vso[task.logissue type=error]x: quality gate ppl max 5 failed: 5.5 > 5%3B 10%AZP25 over\n" +
-            $"##vso[task.uploadsummary]{Path.Combine(temp, "report.md")}\n" +
-            $"FAILED: {temp} did not pass its quality gates; nothing was published.\n", output.ReplaceLineEndings("\n"));
+            $"##vso[task.uploadsummary]{Path.Combine(temp, "report.md")}\n", error.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Publish_ErrorInAzurePipelines_IsAlsoALoggedErrorIssue()
+    {
+        var (code, _, error) = Run(["publish", temp, "--github-pr", "3"], name => name == "TF_BUILD" ? "True" : null);
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.EndsWith("##vso[task.logissue type=error]--github-pr and --github-sha need --github-repo OWNER/NAME (or the GitHub Actions environment).\n",
+            error.ReplaceLineEndings("\n"));
     }
 
     private static (int Code, string Out, string Err) Run(string[] args, Func<string, string?> environment)

@@ -46,7 +46,7 @@ public static class PublishCommand
             var published = passed
                 ? await PublishAll(dir, urls, parse.GetValue(overwrite), output, ConsoleProgress.ForStandardError(), environment, cancellation)
                 : [];
-            await new ReviewReporter(output, environment).ReportAsync(dir, published, target, cancellation);
+            await new ReviewReporter(output, parse.InvocationConfiguration.Error, environment).ReportAsync(dir, published, target, cancellation);
             if (passed) return ExitCodes.Success;
             output.WriteLine($"FAILED: {dir} did not pass its quality gates; nothing was published.");
             return ExitCodes.GateFailed;

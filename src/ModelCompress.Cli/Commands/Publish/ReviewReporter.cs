@@ -4,18 +4,25 @@ using ModelCompress.Core.Reporting.GitHub;
 namespace ModelCompress.Cli.Commands.Publish;
 
 /// <summary>
-/// Reports a finished run where it is reviewed: Azure Pipelines logging commands when <c>TF_BUILD</c> is set, and the GitHub
-/// pull-request comment, check run and step summary when a <see cref="GitHubTarget"/> was resolved.
+/// Reports a finished run where it is reviewed: Azure Pipelines logging commands when <c>TF_BUILD</c> is set (on the error
+/// stream, which the agent reads like the output, so stdout stays clean for --json), and the GitHub pull-request comment,
+/// check run and step summary when a <see cref="GitHubTarget"/> was resolved.
 /// </summary>
-public sealed class ReviewReporter(TextWriter output, Func<string, string?> environment)
+public sealed class ReviewReporter(TextWriter output, TextWriter error, Func<string, string?> environment)
 {
-    /// <summary>Where logging commands go: the output by default; stderr when stdout carries --json.</summary>
-    public TextWriter? Commands { get; init; }
+    private readonly bool azurePipelines = AzurePipelines.IsActive(environment);
+
+    /// <summary>A warning on stderr, and in Azure Pipelines also as a logged warning issue.</summary>
+    public void Warn(string message)
+    {
+        error.WriteLine($"warning: {message}");
+        if (azurePipelines) error.WriteLine(AzurePipelines.LogIssue("warning", message));
+    }
 
     public async Task ReportAsync(string runDir, IReadOnlyList<string> published, GitHubTarget? github, CancellationToken ct)
     {
-        if (AzurePipelines.IsActive(environment))
-            foreach (string command in AzurePipelines.RunCommands(runDir)) (Commands ?? output).WriteLine(command);
+        if (azurePipelines)
+            foreach (string command in AzurePipelines.RunCommands(runDir)) error.WriteLine(command);
         if (github is null) return;
         var report = await new GitHubPublisher(github).PublishAsync(runDir, published, ct);
         if (report.CommentUrl is not null) output.WriteLine($"github: {(report.CommentEdited ? "edited" : "added")} comment {report.CommentUrl}");

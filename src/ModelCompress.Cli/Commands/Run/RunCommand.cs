@@ -37,19 +37,19 @@ public static class RunCommand
             var (config, effective) = PipelineConfigLoader.LoadWithEffective(path, overrides);
             // A malformed publish target is invalid input now, not after hours of training.
             foreach (string target in config.Publish.Targets) BlobLocation.Parse(target);
-            var review = config.Publish.Github || github.Given(parse) ? GitHubTarget.Resolve(github.Options(parse), environment, w => Console.Error.WriteLine($"warning: {w}")) : null;
+            var log = parse.GetValue(json) ? TextWriter.Null : output;
+            var reporter = new ReviewReporter(log, parse.InvocationConfiguration.Error, environment);
+            var review = config.Publish.Github || github.Given(parse) ? GitHubTarget.Resolve(github.Options(parse), environment, reporter.Warn) : null;
             var progress = ConsoleProgress.ForStandardError();
             var outcome = PipelineRunner.Run(config, effective, new RunOptions(parse.GetValue(outDir)!.FullName, parse.GetValue(resume), progress), cancellation);
             string runDir = Path.Combine(parse.GetValue(outDir)!.FullName, config.Name);
             if (parse.GetValue(json)) output.WriteLine(RunReport.Results(outcome).ToJsonString(Core.JsonDefaults.Indented));
             else output.WriteLine($"{(outcome.Verdict == Verdict.Passed ? "PASSED" : "FAILED")}: report at {Path.Combine(runDir, "report.md")}");
-            var log = parse.GetValue(json) ? TextWriter.Null : output;
-            var reporter = new ReviewReporter(log, environment) { Commands = parse.GetValue(json) ? Console.Error : output };
             if (outcome.Verdict != Verdict.Passed)
             {
                 // The gate failure is the verdict (exit 3); a review that cannot be posted is only a warning here.
                 try { await reporter.ReportAsync(runDir, [], review, cancellation); }
-                catch (GitHubException e) { Console.Error.WriteLine($"warning: {e.Message}"); }
+                catch (GitHubException e) { reporter.Warn(e.Message); }
                 return ExitCodes.GateFailed;
             }
             // Only a passed run is published; a failure here throws PublishException (exit 4) with the run folder kept.
