@@ -16,7 +16,8 @@ public sealed record PullResult(string Folder, int Files, int FilesDownloaded, l
 /// recording each file's blob ETag, so a second pull downloads nothing. Files download in parallel, each in ranged chunks
 /// appended to <c>partial/NAME.partial</c> (the ETag it belongs to beside it), so an interrupted pull resumes where it stopped.
 /// A finished file is checked against the blob's Content-MD5 and/or a <c>sha256</c> metadata value before it is renamed into place;
-/// a mismatch discards it and fails the pull.
+/// a mismatch discards it and fails the pull; a blob with neither is downloaded with a warning (large block uploads often
+/// carry no Content-MD5).
 /// </summary>
 public sealed class BlobModelCache(string cacheRoot, BlobClients? clients = null)
 {
@@ -65,6 +66,9 @@ public sealed class BlobModelCache(string cacheRoot, BlobClients? clients = null
                     n => { lock (gate) task.Advance(n); }, ct);
                 lock (gate)
                 {
+                    if (!Verifiable(pair.Value))
+                        progress.Message($"warning: blob '{pair.Value.Name}' has no Content-MD5 and no sha256 metadata, so it was not verified " +
+                                         "(upload with 'azcopy copy --put-md5', or publish with dotnet compress, which sets both).");
                     downloaded += bytes;
                     index[pair.Key] = pair.Value.Properties.ETag.ToString()!;
                     WriteIndex(indexFile, index);
@@ -121,6 +125,9 @@ public sealed class BlobModelCache(string cacheRoot, BlobClients? clients = null
         File.Delete(etagFile);
         return fetched;
     }
+
+    private static bool Verifiable(BlobItem item) =>
+        item.Properties.ContentHash is { Length: > 0 } || item.Metadata?.ContainsKey("sha256") == true;
 
     private static void Verify(BlobLocation location, string relative, BlobItem item, string file)
     {

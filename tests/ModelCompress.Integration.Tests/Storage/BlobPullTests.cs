@@ -74,6 +74,31 @@ public sealed class BlobPullTests(Azurite azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Pull_BlobWithoutAnyHash_IsKeptWithAWarningNamingIt()
+    {
+        string source = ModelFolders.Create(Path.Combine(temp, "source"));
+        var location = azurite.NewContainer("m");
+        ModelFolders.Upload(azurite, source, location);
+        // Setting the headers without a hash clears the Content-MD5 the upload recorded (as a block upload of a large file has none).
+        await azurite.Container(location).GetBlobClient(location.BlobName("model.safetensors")).SetHttpHeadersAsync(new BlobHttpHeaders());
+        var messages = new MessageLog();
+
+        var pulled = await new BlobModelCache(Path.Combine(temp, "cache"), azurite.Clients).PullAsync(location, messages);
+
+        ModelFolders.AssertSameFiles(source, pulled.Folder);
+        var warning = Assert.Single(messages.Lines);
+        Assert.Equal($"warning: blob '{location.BlobName("model.safetensors")}' has no Content-MD5 and no sha256 metadata, so it was not verified " +
+                     "(upload with 'azcopy copy --put-md5', or publish with dotnet compress, which sets both).", warning);
+    }
+
+    private sealed class MessageLog : IProgressSink
+    {
+        public List<string> Lines { get; } = [];
+        public IProgressTask Start(string name, long total, string unit) => NullProgress.Instance;
+        public void Message(string text) { lock (Lines) Lines.Add(text); }
+    }
+
+    [Fact]
     public async Task Pull_BlobNotMatchingItsSha256Metadata_IsRefused()
     {
         string source = ModelFolders.Create(Path.Combine(temp, "source"));
