@@ -7,7 +7,10 @@
 # deleted, so every run reads from disk. Each run's wall time is measured with and without a following `sync` (writes go
 # to the page cache first). Writes bench/results/prune-stream.json, prints a table, and deletes the generated checkpoint.
 #
-# Usage: bash bench/run-prune-stream.sh  (env: ROUNDS=3 LAYERS=24 FRACTION=0.25 WORK=/tmp/mc-bench/prune KEEP=0 RESULTS=bench/results)
+# BEFORE_BIN=/path/to/an/older/ModelCompress.Bench adds a third tool, "prune-before", run in the same rounds (before/after).
+#
+# Usage: bash bench/run-prune-stream.sh  (env: ROUNDS=3 LAYERS=24 FRACTION=0.25 WORK=/tmp/mc-bench/prune KEEP=0 RESULTS=bench/results
+#   BEFORE_BIN= BENCH_BIN=, see build-bench.sh)
 #   smoke run: GEN_ARGS="--hidden 256 --intermediate 512 --heads 8 --kv-heads 2 --vocab 1000 --shard-bytes 1000000" LAYERS=4 ROUNDS=1
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -41,11 +44,13 @@ now() { date +%s.%N; }
 RUNS="$RESULTS/prune-stream-runs.log"; : >"$RUNS"
 LOAD_BEFORE=$(uptime); log "load before: $LOAD_BEFORE"
 for ((r = 1; r <= ROUNDS; r++)); do
-  for tool in prune cp; do
+  tools=(prune cp ${BEFORE_BIN:+prune-before}); shift_by=$(( (r - 1) % ${#tools[@]} ))   # rotate the order every round
+  for tool in "${tools[@]:shift_by}" "${tools[@]:0:shift_by}"; do
     rm -rf -- "$OUT"; cached=$(evict); load1=$(awk '{print $1}' /proc/loadavg)
     t0=$(now)
-    if [[ $tool == prune ]]; then
-      line=$(/usr/bin/time -f '%M' -o "$WORK/run.time" "$TS_BIN" prune --in "$CKPT" --out "$OUT" --fraction "$FRACTION" | tail -n1)
+    if [[ $tool == prune* ]]; then
+      bin=$TS_BIN; [[ $tool == prune-before ]] && bin=$BEFORE_BIN
+      line=$(/usr/bin/time -f '%M' -o "$WORK/run.time" "$bin" prune --in "$CKPT" --out "$OUT" --fraction "$FRACTION" | tail -n1)
     else
       /usr/bin/time -f '%M' -o "$WORK/run.time" cp -r "$CKPT" "$OUT"; line='{}'
     fi
@@ -73,16 +78,20 @@ runs_path, out_path, gen, load_before, load_after = sys.argv[1:6]
 runs = [json.loads(l) for l in open(runs_path) if l.strip().startswith("{")]
 med = lambda rs, k: round(statistics.median(r[k] for r in rs), 3)
 summary = {}
-for tool in ("prune", "cp"):
+tools = [t for t in ("prune", "cp", "prune-before") if any(r["tool"] == t for r in runs)]
+for tool in tools:
     rs = [r for r in runs if r["tool"] == tool]
     summary[tool] = {k: med(rs, k) for k in ("wall_seconds", "wall_seconds_with_sync", "read_gb_per_s", "read_gb_per_s_with_sync", "written_gb_per_s")}
     summary[tool]["max_rss_mb"] = max(r["time_max_rss_mb"] for r in rs)
     summary[tool]["runs"] = len(rs)
-p = [r for r in runs if r["tool"] == "prune"]
-summary["prune"]["internal_seconds_median"] = round(statistics.median(r["internal"]["seconds"] for r in p), 3)
-summary["prune"]["internal_peak_rss_mb_max"] = max(r["internal"]["peak_rss_mb"] for r in p)
-summary["prune"]["peak_rss_fraction_of_input"] = round(summary["prune"]["max_rss_mb"] * 2**20 / p[0]["input_bytes"], 4)
+for tool in (t for t in tools if t != "cp"):
+    p = [r for r in runs if r["tool"] == tool]
+    summary[tool]["internal_seconds_median"] = round(statistics.median(r["internal"]["seconds"] for r in p), 3)
+    summary[tool]["internal_peak_rss_mb_max"] = max(r["internal"]["peak_rss_mb"] for r in p)
+    summary[tool]["peak_rss_fraction_of_input"] = round(summary[tool]["max_rss_mb"] * 2**20 / p[0]["input_bytes"], 4)
 summary["ratio_prune_over_cp_read_gb_per_s"] = round(summary["prune"]["read_gb_per_s"] / summary["cp"]["read_gb_per_s"], 3)
+if "prune-before" in summary:
+    summary["ratio_prune_before_over_cp_read_gb_per_s"] = round(summary["prune-before"]["read_gb_per_s"] / summary["cp"]["read_gb_per_s"], 3)
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 doc = {"benchmark": "prune-stream", "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
        "page_cache": "input files evicted before every run (sync + posix_fadvise DONTNEED, checked with fincore); output deleted before every run",
@@ -91,7 +100,7 @@ doc = {"benchmark": "prune-stream", "date": datetime.datetime.now(datetime.timez
 json.dump(doc, open(out_path, "w"), indent=2); open(out_path, "a").write("\n")
 print("| tool | median wall s | + sync s | read GB/s | read GB/s incl. sync | written GB/s | max RSS MB | runs |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")
-for tool in ("prune", "cp"):
+for tool in tools:
     s = summary[tool]
     print(f"| {tool} | {s['wall_seconds']} | {s['wall_seconds_with_sync']} | {s['read_gb_per_s']} | {s['read_gb_per_s_with_sync']} | {s['written_gb_per_s']} | {s['max_rss_mb']} | {s['runs']} |")
 print(f"prune peak RSS / checkpoint size: {summary['prune']['peak_rss_fraction_of_input']}")

@@ -17,9 +17,12 @@ public sealed record TensorToWrite(string Name, TensorDType DType, long[] Shape,
             stream.Write(cpuTensor.bytes);
         });
 
-    /// <summary>Streams a tensor from another safetensors file without decoding it.</summary>
-    public static TensorToWrite From(string name, SafetensorsFile file, SafetensorsEntry entry) =>
-        new(name, entry.DType, entry.Shape, stream => file.CopyTo(entry, stream));
+    /// <summary>
+    /// Streams a tensor from another safetensors file without decoding it; file to file inside the kernel where it can
+    /// (see <see cref="SafetensorsFile.CopyTo"/>), through a buffer when <paramref name="kernelCopy"/> is false.
+    /// </summary>
+    public static TensorToWrite From(string name, SafetensorsFile file, SafetensorsEntry entry, bool kernelCopy = true) =>
+        new(name, entry.DType, entry.Shape, stream => file.CopyTo(entry, stream, kernelCopy));
 }
 
 /// <summary>

@@ -6,8 +6,11 @@ namespace ModelCompress.Core.FineTuning;
 
 /// <summary>
 /// Partial-layer training's forward split at the first trained layer: the frozen prefix (embedding and layers 0..n-k-1)
-/// gives the same output every epoch, so it runs once per example (batch 1, no gradient) and its output (T, hidden) is kept
-/// in memory or spilled to a file; later passes run only the trainable tail (last k layers, final norm, lm_head).
+/// gives the same output every epoch, so it runs once per example (no gradient) and its output (T, hidden) is kept in
+/// memory or spilled to a file; later passes run only the trainable tail (last k layers, final norm, lm_head).
+/// The examples of a micro-batch that are not cached yet go through the prefix together, right-padded like the uncached
+/// forward (with the causal mask, padding never reaches real positions), so filling costs what an uncached forward of the
+/// prefix costs and needs no more memory than it: one micro-batch of activations, without autograd.
 /// </summary>
 public sealed class HiddenStateCache : IDisposable
 {
@@ -31,8 +34,11 @@ public sealed class HiddenStateCache : IDisposable
         }
     }
 
-    /// <summary>Number of prefix passes run so far (each example once).</summary>
+    /// <summary>Number of examples run through the prefix so far (each example once).</summary>
     public int PrefixPasses { get; private set; }
+
+    /// <summary>Number of batched prefix forwards run so far (at most one per <see cref="Logits"/> call).</summary>
+    public int PrefixBatches { get; private set; }
 
     /// <summary>Bytes of hidden states held (in memory or in the spill file).</summary>
     public long Bytes { get; private set; }
@@ -41,8 +47,9 @@ public sealed class HiddenStateCache : IDisposable
     public Tensor Logits(IReadOnlyList<TrainingExample> examples)
     {
         using var scope = NewDisposeScope();
+        var fresh = Fill(examples);
         long t = examples.Max(e => e.Ids.Length);
-        var padded = examples.Select(e => nn.functional.pad(Get(e), [0, 0, 0, t - e.Ids.Length])).ToArray(); // each (T, hidden)
+        var padded = examples.Select(e => nn.functional.pad(fresh.GetValueOrDefault(e) ?? Get(e), [0, 0, 0, t - e.Ids.Length])).ToArray();
         var h = stack(padded);                                                                              // (B, T, hidden)
         var (cos, sin) = rotary.Table(0, t, h.device, h.dtype);
         var mask = new AttentionMask(null, IsCausal: t > 1);
@@ -51,42 +58,56 @@ public sealed class HiddenStateCache : IDisposable
         return model.Project(model.Model.Norm.call(h)).MoveToOuterDisposeScope();
     }
 
-    private Tensor Get(TrainingExample example)
+    // Runs the not yet cached examples through the prefix in one batch and stores their states; returns them (in the caller's scope).
+    private Dictionary<TrainingExample, Tensor> Fill(IReadOnlyList<TrainingExample> examples)
     {
-        if (inMemory.TryGetValue(example, out var kept)) return kept;
-        if (onDisk.TryGetValue(example, out var place)) return Read(place, example.Ids.Length);
-        var hidden = Prefix(example);
-        Bytes += hidden.numel() * hidden.element_size();
-        if (spill is null)
+        var missing = examples.Where(e => !inMemory.ContainsKey(e) && !onDisk.ContainsKey(e)).Distinct<TrainingExample>(ReferenceEqualityComparer.Instance).ToList();
+        var fresh = new Dictionary<TrainingExample, Tensor>(ReferenceEqualityComparer.Instance);
+        if (missing.Count == 0) return fresh;
+        var states = Prefix(missing);
+        for (int i = 0; i < missing.Count; i++)
         {
-            inMemory[example] = hidden.DetachFromDisposeScope();
-            return hidden;
+            var (example, hidden) = (missing[i], states[i]);
+            long bytes = hidden.numel() * hidden.element_size();
+            Bytes += bytes;
+            if (spill is null) inMemory[example] = hidden.DetachFromDisposeScope();
+            else
+            {
+                spill.Seek(0, SeekOrigin.End);
+                onDisk[example] = (spill.Position, bytes);
+                spill.Write(hidden.cpu().contiguous().bytes);
+            }
+            fresh[example] = hidden;
         }
-        spill.Seek(0, SeekOrigin.End);
-        onDisk[example] = (spill.Position, hidden.numel() * hidden.element_size());
-        spill.Write(hidden.cpu().contiguous().bytes);
-        return hidden;
+        return fresh;
     }
 
-    private Tensor Prefix(TrainingExample example)
+    // The frozen prefix of right-padded examples at once: one (T_i, hidden) state per example, contiguous.
+    private Tensor[] Prefix(IReadOnlyList<TrainingExample> examples)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        PrefixPasses++;
+        PrefixPasses += examples.Count;
+        PrefixBatches++;
+        int b = examples.Count, t = examples.Max(e => e.Ids.Length);
+        var ids = new long[b * t];
+        for (int i = 0; i < b; i++)
+            for (int j = 0; j < examples[i].Ids.Length; j++) ids[i * t + j] = examples[i].Ids[j];
         var device = model.Model.Embedding.Weight.device;
-        var ids = tensor(example.Ids.Select(i => (long)i).ToArray(), [1, example.Ids.Length], device: device);
-        var h = model.Model.Embedding.call(ids);                                       // (1, T, hidden)
-        var (cos, sin) = rotary.Table(0, example.Ids.Length, h.device, h.dtype);
-        var mask = new AttentionMask(null, IsCausal: example.Ids.Length > 1);
+        var h = model.Model.Embedding.call(tensor(ids, [b, t], device: device));       // (B, T, hidden)
+        var (cos, sin) = rotary.Table(0, t, h.device, h.dtype);
+        var mask = new AttentionMask(null, IsCausal: t > 1);
         var layers = model.Model.Layers;
         for (int i = 0; i < firstTrained; i++) h = layers[i].forward(h, cos, sin, mask, null, i);
-        return h.squeeze(0).MoveToOuterDisposeScope();                                 // (T, hidden)
+        return examples.Select((e, i) => h[i].narrow(0, 0, e.Ids.Length).clone().MoveToOuterDisposeScope()).ToArray();
     }
 
-    private Tensor Read((long Offset, long Length) place, int length)
+    private Tensor Get(TrainingExample example)
     {
+        if (inMemory.TryGetValue(example, out var kept)) return kept;
+        var place = onDisk[example];
         var weight = model.Model.Embedding.Weight;
-        var hidden = empty([length, weight.shape[1]], weight.dtype);
+        var hidden = empty([example.Ids.Length, weight.shape[1]], weight.dtype);
         spill!.Seek(place.Offset, SeekOrigin.Begin);
         spill.ReadExactly(hidden.bytes);
         return hidden.to(weight.device);

@@ -41,6 +41,34 @@ public sealed class SafetensorsTests
     }
 
     [Fact]
+    public void StreamedCopy_GoesThroughTheKernelOnLinux_AndWritesTheBufferedPathsBytes()
+    {
+        using var temp = new TempFolder();
+        var g = new Generator(5);
+        // Odd sizes, and one tensor larger than the 16 MiB copy buffer.
+        using var big = randint(0, 256, [(17 << 20) + 3], dtype: ScalarType.Byte, generator: g);
+        using var f32 = Sample(ScalarType.Float32, 3);
+        using var bf16 = Sample(ScalarType.BFloat16, 4);
+        SafetensorsWriter.Write(temp["source.safetensors"],
+            [TensorToWrite.From("big", big), TensorToWrite.From("f32", f32), TensorToWrite.From("bf16", bf16)], CheckpointWriter.PtMetadata);
+        using var file = SafetensorsFile.Open(temp["source.safetensors"]);
+        long total = file.Entries.Sum(e => e.ByteLength);
+        void Copy(string name, Func<int, bool> kernel) => SafetensorsWriter.Write(temp[name],
+            file.Entries.Select((e, i) => TensorToWrite.From(e.Name, file, e, kernel(i))), file.Metadata);
+
+        Copy("buffered.safetensors", _ => false);
+        Assert.Equal(0, file.KernelCopiedBytes);
+        Copy("kernel.safetensors", _ => true);
+        Assert.Equal(OperatingSystem.IsLinux() ? total : 0, file.KernelCopiedBytes);
+        Copy("mixed.safetensors", i => i % 2 == 1);   // kernel copies between buffered writes: the stream's position stays right
+
+        var source = File.ReadAllBytes(temp["source.safetensors"]);
+        Assert.Equal(source, File.ReadAllBytes(temp["buffered.safetensors"]));
+        Assert.Equal(source, File.ReadAllBytes(temp["kernel.safetensors"]));
+        Assert.Equal(source, File.ReadAllBytes(temp["mixed.safetensors"]));
+    }
+
+    [Fact]
     public void Write_HeaderIsCompactPaddedAndOrderedLikeTheReferenceWriter()
     {
         using var temp = new TempFolder();
