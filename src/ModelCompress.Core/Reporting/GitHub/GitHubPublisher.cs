@@ -13,7 +13,7 @@ public sealed record GitHubReport(string? CommentUrl, bool CommentEdited, string
 /// the token cannot write checks, e.g. a token without <c>checks: write</c>), and appends the report to the Actions step
 /// summary. Any refusal from GitHub is a <see cref="GitHubException"/>; nothing in the run folder is changed.
 /// </summary>
-public sealed class GitHubPublisher(GitHubTarget target, HttpMessageHandler? handler = null)
+public sealed class GitHubPublisher(GitHubTarget target)
 {
     private const int PageSize = 100;
 
@@ -26,7 +26,7 @@ public sealed class GitHubPublisher(GitHubTarget target, HttpMessageHandler? han
         string name = results["name"]!.GetValue<string>();
         bool passed = results["verdict"]?.GetValue<string>() == "passed";
         string body = PullRequestReport.Markdown(runDir, published, target.RunUrl);
-        using var client = new GitHubRestClient(target.ApiUrl, target.Token, handler) { RetryDelay = RetryDelay };
+        using var client = new GitHubRestClient(target.ApiUrl, target.Token) { RetryDelay = RetryDelay };
         string? commentUrl = null;
         bool edited = false;
         if (target.PullRequest is int number) (commentUrl, edited) = await UpsertCommentAsync(client, number, name, body, ct);

@@ -17,10 +17,10 @@ public sealed class GitHubRestClient : IDisposable
     private readonly HttpClient http;
     private readonly Uri api;
 
-    public GitHubRestClient(Uri apiUrl, string token, HttpMessageHandler? handler = null)
+    public GitHubRestClient(Uri apiUrl, string token)
     {
         api = apiUrl;
-        http = handler is null ? new HttpClient() : new HttpClient(handler);
+        http = new HttpClient();
         http.Timeout = TimeSpan.FromSeconds(100);
         http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
         http.DefaultRequestHeaders.Add("X-GitHub-Api-Version", ApiVersion);
