@@ -43,6 +43,7 @@ public sealed class BlobPublisher(BlobClients? clients = null)
             // manifest.json last among the run's files: its presence marks a complete upload.
             var files = Directory.EnumerateFiles(runDir, "*", SearchOption.AllDirectories)
                 .Select(f => Path.GetRelativePath(runDir, f).Replace('\\', '/'))
+                .Where(f => f != PublishedRecord.FileName)
                 .OrderBy(f => f == "manifest.json").ThenBy(f => f, StringComparer.Ordinal).ToList();
             using var task = progress.Start($"publish {runLocation}", files.Sum(f => new FileInfo(Path.Combine(runDir, f)).Length), "bytes");
             foreach (string file in files)

@@ -77,6 +77,18 @@ public sealed class ReleaseFlowTests(GitHubApi github, Azurite azurite) : IClass
         Assert.Equal(comment.Id, edited.Id);
         Assert.Contains($"{target}/stories-release/{secondId}/scores.svg", edited.Body);
         Assert.Equal(2, github.Fake.CheckRuns(repo).Count);
+
+        // Reporting again later (as after GitHub refused with exit 4) still links the published copy: the run folder records
+        // it in published.json, which is local bookkeeping and never uploaded.
+        var output = new StringWriter();
+        int code = CliApp.Run(["publish", runDir, "--github-repo", repo, "--github-pr", "5", "--github-sha", Sha, "--github-api-url", github.ApiUrl],
+            output, new StringWriter(), name => name == "GITHUB_TOKEN" ? github.Token : null);
+        Assert.True(code == 0, output.ToString());
+        var reported = Assert.Single(github.Fake.Comments(repo, 5));
+        Assert.Equal(PullRequestReport.Markdown(runDir, [$"{target}/stories-release/{secondId}"], null), reported.Body);
+        Assert.Equal([$"{target}/stories-release/{secondId}"], PublishedRecord.Read(runDir));
+        Assert.DoesNotContain(azurite.Container(target).GetBlobs(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = target.BlobName("stories-release/") }),
+            b => b.Name.EndsWith(PublishedRecord.FileName, StringComparison.Ordinal));
     }
 
     private ProcessResult Run(string plan, string repo) => ProcessRunner.Dotnet(temp, new Dictionary<string, string>

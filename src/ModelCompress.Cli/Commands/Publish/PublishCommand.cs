@@ -43,10 +43,8 @@ public static class PublishCommand
                   ?? throw new InvalidInputException("--github: no repository to report to; outside GitHub Actions pass --github-repo OWNER/NAME --github-pr N --github-sha SHA.")
                 : null;
             bool passed = Passed(dir);
-            var published = passed
-                ? await PublishAll(dir, urls, parse.GetValue(overwrite), output, ConsoleProgress.ForStandardError(), environment, cancellation)
-                : [];
-            await new ReviewReporter(output, parse.InvocationConfiguration.Error, environment).ReportAsync(dir, published, target, cancellation);
+            if (passed) await PublishAll(dir, urls, parse.GetValue(overwrite), output, ConsoleProgress.ForStandardError(), environment, cancellation);
+            await new ReviewReporter(output, parse.InvocationConfiguration.Error, environment).ReportAsync(dir, target, cancellation);
             if (passed) return ExitCodes.Success;
             output.WriteLine($"FAILED: {dir} did not pass its quality gates; nothing was published.");
             return ExitCodes.GateFailed;
@@ -54,19 +52,20 @@ public static class PublishCommand
         return command;
     }
 
-    /// <summary>Publishes <paramref name="dir"/> to every target in turn and returns the published run URLs; the first failure throws <see cref="PublishException"/>.</summary>
-    public static async Task<IReadOnlyList<string>> PublishAll(string dir, IEnumerable<string> targets, bool overwrite, TextWriter output,
+    /// <summary>
+    /// Publishes <paramref name="dir"/> to every target in turn, recording each published run URL in the folder's
+    /// published.json; the first failure throws <see cref="PublishException"/>.
+    /// </summary>
+    public static async Task PublishAll(string dir, IEnumerable<string> targets, bool overwrite, TextWriter output,
         IProgressSink progress, Func<string, string?> environment, CancellationToken cancellation)
     {
         var publisher = new BlobPublisher(new BlobClients(environment));
-        var published = new List<string>();
         foreach (string target in targets)
         {
             var result = await publisher.PublishAsync(dir, BlobLocation.Parse(target), overwrite, progress, cancellation);
             output.WriteLine($"published: {result.Run}/ ({result.Files} files){(result.LatestUpdated ? ", latest.json updated" : "")}");
-            published.Add(result.Run.ToString());
+            PublishedRecord.Add(dir, result.Run.ToString());
         }
-        return published;
     }
 
     private static bool Passed(string dir)

@@ -1,5 +1,6 @@
 using ModelCompress.Core.Reporting;
 using ModelCompress.Core.Reporting.GitHub;
+using ModelCompress.Core.Storage;
 
 namespace ModelCompress.Cli.Commands.Publish;
 
@@ -19,12 +20,13 @@ public sealed class ReviewReporter(TextWriter output, TextWriter error, Func<str
         if (azurePipelines) error.WriteLine(AzurePipelines.LogIssue("warning", message));
     }
 
-    public async Task ReportAsync(string runDir, IReadOnlyList<string> published, GitHubTarget? github, CancellationToken ct)
+    /// <summary>Reports the run in <paramref name="runDir"/>, linking every published copy its published.json records.</summary>
+    public async Task ReportAsync(string runDir, GitHubTarget? github, CancellationToken ct)
     {
         if (azurePipelines)
             foreach (string command in AzurePipelines.RunCommands(runDir)) error.WriteLine(command);
         if (github is null) return;
-        var report = await new GitHubPublisher(github).PublishAsync(runDir, published, ct);
+        var report = await new GitHubPublisher(github).PublishAsync(runDir, PublishedRecord.Read(runDir), ct);
         if (report.CommentUrl is not null) output.WriteLine($"github: {(report.CommentEdited ? "edited" : "added")} comment {report.CommentUrl}");
         if (report.CheckRunUrl is not null || report.StatusFallback)
             output.WriteLine(report.StatusFallback

@@ -48,13 +48,13 @@ public static class RunCommand
             if (outcome.Verdict != Verdict.Passed)
             {
                 // The gate failure is the verdict (exit 3); a review that cannot be posted is only a warning here.
-                try { await reporter.ReportAsync(runDir, [], review, cancellation); }
+                try { await reporter.ReportAsync(runDir, review, cancellation); }
                 catch (GitHubException e) { reporter.Warn(e.Message); }
                 return ExitCodes.GateFailed;
             }
             // Only a passed run is published; a failure here throws PublishException (exit 4) with the run folder kept.
-            var published = await PublishCommand.PublishAll(runDir, config.Publish.Targets, overwrite: false, log, progress, environment, cancellation);
-            await reporter.ReportAsync(runDir, published, review, cancellation);
+            await PublishCommand.PublishAll(runDir, config.Publish.Targets, overwrite: false, log, progress, environment, cancellation);
+            await reporter.ReportAsync(runDir, review, cancellation);
             return ExitCodes.Success;
         });
         return command;
