@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ModelCompress.Core.Data.Benchmarks;
 using ModelCompress.Core.Scoring;
 using YamlDotNet.RepresentationModel;
 
@@ -30,6 +31,7 @@ internal static class CrossChecks
             if (type == "evaluate")
             {
                 foreach (var t in stage["tasks"]!.AsArray()) outputs.Add(Path.GetFileNameWithoutExtension(t!.GetValue<string>()));
+                if (outputs.Contains("mmlu")) outputs.UnionWith(MmluCategories.Names.Select(c => $"mmlu_{c}"));
                 foreach (var t in stage["perplexity"]!.AsArray()) outputs.Add(Path.GetFileNameWithoutExtension(t!.GetValue<string>()));
             }
         }

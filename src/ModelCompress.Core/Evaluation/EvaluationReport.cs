@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelCompress.Core.Data.Benchmarks;
 
 namespace ModelCompress.Core.Evaluation;
 
@@ -23,7 +24,7 @@ public sealed record EvaluationReport(EvaluationConfig Config, IReadOnlyList<Tas
         var results = new JsonObject();
         var samples = new JsonObject();
         var shots = new JsonObject();
-        foreach (var t in Tasks)
+        void Add(TaskResult t)
         {
             var r = new JsonObject { ["alias"] = t.Name, ["acc,none"] = Num(t.Acc), ["acc_stderr,none"] = Num(t.AccStderr) };
             if (t.AccNorm is double norm)
@@ -34,6 +35,11 @@ public sealed record EvaluationReport(EvaluationConfig Config, IReadOnlyList<Tas
             results[t.Name] = r;
             samples[t.Name] = new JsonObject { ["effective"] = t.Items.Count };
             shots[t.Name] = t.NumFewshot;
+        }
+        foreach (var t in Tasks)
+        {
+            Add(t);
+            if (t.Name == "mmlu") foreach (var category in MmluCategoryResults(t)) Add(category);
         }
         foreach (var p in Perplexities)
         {
@@ -55,6 +61,14 @@ public sealed record EvaluationReport(EvaluationConfig Config, IReadOnlyList<Tas
         json["config"] = JsonSerializer.SerializeToNode(Config, JsonDefaults.Indented);
         return json;
     }
+
+    /// <summary>
+    /// MMLU's four category scores (<c>mmlu_stem</c> …), each the accuracy over its subjects' items — the harness's
+    /// size-weighted group mean; the stderr here is over the category's items.
+    /// </summary>
+    public static IEnumerable<TaskResult> MmluCategoryResults(TaskResult mmlu) =>
+        MmluCategories.Names.Select(c => mmlu with { Name = $"mmlu_{c}", Items = mmlu.Items.Where(i => MmluCategories.OfItem(i.Id) == c).ToList() })
+            .Where(r => r.Items.Count > 0);
 
     /// <summary>Writes <see cref="ToJson"/> indented to <paramref name="path"/>.</summary>
     public void WriteJson(string path) => File.WriteAllText(path, ToJson().ToJsonString(JsonDefaults.Indented) + "\n");

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ModelCompress.Core.Data.Benchmarks;
 using ModelCompress.Core.Gates;
 
 namespace ModelCompress.Core.Pipeline;
@@ -27,11 +28,14 @@ public static class EvaluationArtifact
             {
                 var sample = JsonNode.Parse(line)!;
                 string task = sample["task"]!.GetValue<string>();
-                foreach (string metric in new[] { "acc", "acc_norm" })
-                {
-                    var list = items.TryGetValue($"{task}.{metric}", out var l) ? l : items[$"{task}.{metric}"] = [];
-                    list.Add(sample[metric]!.GetValue<int>() == 1);
-                }
+                // An MMLU item also counts for its category (mmlu_stem …), whose score results.json reports beside mmlu's.
+                string? category = task == "mmlu" ? MmluCategories.OfItem(sample["id"]!.GetValue<string>()) : null;
+                foreach (string name in category is null ? [task] : new[] { task, $"mmlu_{category}" })
+                    foreach (string metric in new[] { "acc", "acc_norm" })
+                    {
+                        var list = items.TryGetValue($"{name}.{metric}", out var l) ? l : items[$"{name}.{metric}"] = [];
+                        list.Add(sample[metric]!.GetValue<int>() == 1);
+                    }
             }
         }
         return new MetricValues(values, items.ToDictionary(p => p.Key, p => p.Value.ToArray()));

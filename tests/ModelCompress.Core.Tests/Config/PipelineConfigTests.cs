@@ -117,6 +117,17 @@ public sealed class PipelineConfigTests
     }
 
     [Fact]
+    public void MmluCategoryGates_NeedAnMmluEvaluation()
+    {
+        const string Gate = "gates:\n  - { metric: mmlu_stem.acc, max_drop: 0.05 }\n";
+        var withMmlu = PipelineConfigLoader.Parse("name: x\nmodel: { source: m }\nstages:\n  - { id: e, type: evaluate, tasks: [mmlu] }\n" + Gate, "p.yaml");
+        Assert.Equal("mmlu_stem.acc", Assert.Single(withMmlu.Gates).Metric);
+        var error = Assert.Single(Assert.Throws<ConfigException>(() =>
+            PipelineConfigLoader.Parse("name: x\nmodel: { source: m }\nstages:\n  - { id: e, type: evaluate, tasks: [piqa] }\n" + Gate, "p.yaml")).Errors);
+        Assert.Equal("metric 'mmlu_stem.acc' refers to 'mmlu_stem', which no evaluate stage produces.", error.Message);
+    }
+
+    [Fact]
     public void CrossFieldRules_AreChecked()
     {
         const string yaml = """

@@ -41,6 +41,20 @@ public sealed class BenchmarkReaderTests
     }
 
     [Fact]
+    public void MmluCategories_CoverEverySubjectOfTheRealData_AsTheHarnessGroupsThem()
+    {
+        var subjects = Directory.GetFiles(Path.Combine(Eval, "mmlu", "test"), "*_test.csv").Select(f => Path.GetFileName(f)[..^"_test.csv".Length]).ToList();
+        Assert.Equal(57, subjects.Count);
+        Assert.Equal(57, MmluCategories.SubjectCount);
+        Assert.All(subjects, s => Assert.NotNull(MmluCategories.Of(s)));
+        Assert.Equal([("humanities", 13), ("other", 13), ("social_sciences", 12), ("stem", 19)],
+            subjects.GroupBy(s => MmluCategories.Of(s)!).Select(g => (g.Key, g.Count())).OrderBy(g => g.Key, StringComparer.Ordinal));
+        Assert.Equal("stem", MmluCategories.OfItem("abstract_algebra/0"));
+        Assert.Equal("humanities", MmluCategories.OfItem("professional_law/12"));
+        Assert.Null(MmluCategories.Of("astrology"));
+    }
+
+    [Fact]
     public void Mmlu_RealData_ZeroShotLimitPerSubject()
     {
         var items = MmluReader.Read(Path.Combine(Eval, "mmlu"), 0, limit: 2);

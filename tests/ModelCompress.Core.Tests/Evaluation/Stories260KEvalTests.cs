@@ -53,4 +53,27 @@ public sealed class Stories260KEvalTests(Stories260KFixture stories) : IClassFix
         var first50 = Run(16, 50, tasks: []).Perplexities[0];
         Assert.Equal(first50.TokenPerplexity, single.Perplexities[0].TokenPerplexity, 1e-3);
     }
+
+    [Fact]
+    public void Mmlu_CategoryScores_AreTheAccuracyOverTheirSubjectsItems()
+    {
+        var report = Run(16, 1, ["mmlu"]);
+        var mmlu = Assert.Single(report.Tasks);
+        Assert.Equal(57, mmlu.Items.Count);
+        var categories = EvaluationReport.MmluCategoryResults(mmlu).ToList();
+        Assert.Equal(["mmlu_stem", "mmlu_humanities", "mmlu_social_sciences", "mmlu_other"], categories.Select(c => c.Name));
+        Assert.Equal([19, 13, 12, 13], categories.Select(c => c.Items.Count));
+        Assert.Equal(CorrectPerCategory, categories.Select(c => c.Items.Count(i => i.Correct)));
+        var json = report.ToJson();
+        foreach (var c in categories)
+        {
+            Assert.Equal((double)c.Items.Count(i => i.Correct) / c.Items.Count, json["results"]![c.Name]!["acc,none"]!.GetValue<double>(), 12);
+            Assert.Equal(c.Items.Count, json["n-samples"]![c.Name]!["effective"]!.GetValue<int>());
+        }
+        // The size-weighted mean of the categories is MMLU's own score; the average over tasks counts MMLU once.
+        Assert.Equal(mmlu.Acc, categories.Sum(c => c.Acc * c.Items.Count) / 57, 12);
+        Assert.Equal(["mmlu"], json["average"]!["tasks"]!.AsArray().Select(t => t!.GetValue<string>()));
+    }
+
+    private static readonly int[] CorrectPerCategory = [4, 4, 5, 6];
 }
