@@ -36,7 +36,7 @@ public static class CliApp
         ConfigCommands.Schema(output),
         ConfigCommands.Init(output),
         RunCommand.Build(output, environment ?? Environment.GetEnvironmentVariable),
-        PlanCommand.Build(output),
+        PlanCommand.Build(output, environment ?? Environment.GetEnvironmentVariable),
         EvalCommand.Build(output),
         PublishCommand.Build(output, environment ?? Environment.GetEnvironmentVariable),
     };

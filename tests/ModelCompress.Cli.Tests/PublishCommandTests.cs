@@ -85,6 +85,44 @@ public sealed class PublishCommandTests : IDisposable
     public void Dispose() => Directory.Delete(temp, recursive: true);
 }
 
+public sealed class PlanReviewTests
+{
+    private static string Plan(Func<string, string?> environment, params string[] extra)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliApp.Run(["plan", Path.Combine(CliTestData.RepoRoot, "pruning.yaml"), .. extra], output, error, environment);
+        Assert.True(code == 0, error.ToString());
+        return output.ToString().ReplaceLineEndings("\n").Split("\n\n")[1];
+    }
+
+    [Fact]
+    public void Plan_OnADeveloperMachine_SaysNothingIsReported()
+    {
+        Assert.Equal(
+            "gates:    5 on facts.acc, heldout.word_perplexity, average.acc, parameters\n" +
+            "publish:  none (a passed run stays in the run folder)\n" +
+            "review:   none (not a GitHub Actions run; pass --github-repo/--github-pr/--github-sha to report)\n", Plan(_ => null));
+    }
+
+    [Fact]
+    public void Plan_NamesThePullRequestAndTheAzurePipelinesCommands()
+    {
+        string review = Plan(name => name switch { "GITHUB_TOKEN" => "t", "TF_BUILD" => "True", _ => null },
+            "--github-repo", "me/models", "--github-pr", "3", "--github-sha", "0123456789abcdef0123456789abcdef01234567", "--github-api-url", "https://ghe.example/api/v3");
+        Assert.EndsWith(
+            "review:   GitHub me/models#3@0123456 via https://ghe.example/api/v3: comment, check run\n" +
+            "          Azure Pipelines: failed gates and errors as logged issues, report.md as the build summary\n", review);
+    }
+
+    [Fact]
+    public void Plan_InActionsWithoutAToken_SaysWhyNothingWillBeReported()
+    {
+        string review = Plan(name => name switch { "GITHUB_ACTIONS" => "true", "GITHUB_REPOSITORY" => "me/models", _ => null });
+        Assert.Contains("review:   none: reporting to GitHub repository me/models needs a token in GITHUB_TOKEN", review);
+    }
+}
+
 public sealed class RunPublishTargetTests : IDisposable
 {
     private readonly string temp = Directory.CreateTempSubdirectory("mc-run-target-").FullName;

@@ -37,7 +37,7 @@ public sealed class RunCommandTests : IDisposable
 
         var plan = CliTestData.RunInProcess("plan", pipeline, "--out", runs);
         Assert.Equal(0, plan.Code);
-        var planRows = plan.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+        var planRows = plan.Out.ReplaceLineEndings("\n").Split("\n\n")[0].Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
         Assert.Equal(8, planRows.Count);
         Assert.All(planRows, row => Assert.Contains(" yes ", row));
         Assert.Contains("prune                  prune     yes         6        118,944", plan.Out);

@@ -53,6 +53,9 @@ public sealed class CiRecipeTests
         // The tool comments, sets the check and writes the step summary itself, with the job's token.
         Assert.Equal("${{ github.token }}", Text(Map(run, "env"), "GITHUB_TOKEN"));
         Assert.DoesNotContain(steps, s => Text(s, "uses").StartsWith("actions/github-script@"));
+        var plan = Assert.Single(steps, s => Text(s, "run").Contains("dotnet \"$TOOL\" plan \"$PLAN\""));
+        Assert.True(steps.IndexOf(plan) < steps.IndexOf(run), "plan runs before the pipeline");
+        Assert.Equal("${{ github.token }}", Text(Map(plan, "env"), "GITHUB_TOKEN"));
         var upload = Assert.Single(steps, s => Text(s, "uses").StartsWith("actions/upload-artifact@"));
         Assert.Equal("always()", Text(upload, "if"));
         Assert.Equal("runs/", Text(Map(upload, "with"), "path"));

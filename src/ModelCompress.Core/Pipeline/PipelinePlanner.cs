@@ -2,6 +2,7 @@ using ModelCompress.Core.Config;
 using ModelCompress.Core.Demo;
 using ModelCompress.Core.Model;
 using ModelCompress.Core.Pruning;
+using ModelCompress.Core.Storage;
 using static TorchSharp.torch;
 
 namespace ModelCompress.Core.Pipeline;
@@ -20,15 +21,21 @@ public static class PipelinePlanner
     {
         var run = new RunContext(config, options);
         bool demoPending = config.Model.Source.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal) && !DemoAssets.IsBuilt(Path.Combine(options.AssetRoot));
-        var llama = demoPending ? DemoAssets.PlannedConfig() : LlamaConfig.Load(run.Resolve(config.Model.Source));
+        // A blob model not pulled yet is planned from its config.json blob alone: planning never downloads weights.
+        var blob = BlobLocation.IsBlobUrl(config.Model.Source) ? BlobLocation.Parse(config.Model.Source) : null;
+        bool pullPending = blob is not null && !File.Exists(Path.Combine(new BlobModelCache(BlobCacheRoot(options)).FolderOf(blob), "config.json"));
+        var llama = demoPending ? DemoAssets.PlannedConfig()
+            : pullPending ? LlamaConfig.Parse(ReadConfigBlob(blob!), $"{blob}/config.json")
+            : LlamaConfig.Load(blob is null ? run.Resolve(config.Model.Source) : new BlobModelCache(BlobCacheRoot(options)).FolderOf(blob));
         var (total, perLayer) = Count(llama);
         int bytes = (int)empty(1, dtype: run.DType).element_size();
         int layers = llama.NumHiddenLayers;
-        string? modelKey = demoPending ? null : PipelineRunner.BaseModel(run).Key;
+        string? modelKey = demoPending || pullPending ? null : PipelineRunner.BaseModel(run).Key;
         string? baseKey = modelKey;
         var exec = new StageExecutor(run);
         var scoreKeys = new Dictionary<string, string?>();
-        var rows = new List<PlanRow> { new("base", "model", true, layers, total, total * bytes, demoPending ? "built-in demo: trained on first run (about a minute)" : config.Model.Source) };
+        var rows = new List<PlanRow> { new("base", "model", !pullPending, layers, total, total * bytes, demoPending ? "built-in demo: trained on first run (about a minute)"
+            : pullPending ? $"{blob}: not pulled yet (planned from its config.json)" : blob?.ToString() ?? config.Model.Source) };
         PlanRow Row(string id, string type, string? key, string note) =>
             new(id, type, key is not null && run.Cache.Contains(key), layers, total - (llama.NumHiddenLayers - layers) * perLayer,
                 (total - (llama.NumHiddenLayers - layers) * perLayer) * bytes, note);
@@ -61,6 +68,21 @@ public static class PipelinePlanner
             }
         }
         return rows;
+    }
+
+    /// <summary>Where the runner mirrors blob models (the runner's own choice, kept in one place).</summary>
+    internal static string BlobCacheRoot(RunOptions options) => Path.Combine(options.AssetRoot, "blobs");
+
+    private static string ReadConfigBlob(BlobLocation location)
+    {
+        try
+        {
+            return new BlobClients().Container(location).GetBlobClient(location.BlobName("config.json")).DownloadContent().Value.Content.ToString();
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException)
+        {
+            throw StorageException.Failed(location, e);
+        }
     }
 
     private static (long Total, long PerLayer) Count(LlamaConfig config)

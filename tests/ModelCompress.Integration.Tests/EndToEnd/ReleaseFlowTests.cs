@@ -47,6 +47,15 @@ public sealed class ReleaseFlowTests(GitHubApi github, Azurite azurite) : IClass
             """);
         string repo = github.Fake.NewRepository();
 
+        // Planning a blob model that is not pulled yet reads its config.json blob only; no weights are downloaded.
+        var planned = Tool("plan", plan, "--out", Path.Combine(temp, "runs"), "--github-repo", repo, "--github-pr", "5", "--github-sha", Sha, "--github-api-url", github.ApiUrl);
+        Assert.True(planned.ExitCode == 0, planned.ToString());
+        Assert.Contains($"base                   model     no          5        260,032     1.0 MB  {source}: not pulled yet (planned from its config.json)", planned.Out);
+        Assert.Contains("prune                  prune     no          4        214,592     0.8 MB  remove 1 layer (scores of score)", planned.Out);
+        Assert.Contains($"publish:  {target}", planned.Out);
+        Assert.Contains($"review:   GitHub {repo}#5@89abcde via {github.ApiUrl}", planned.Out);
+        Assert.DoesNotContain(Directory.GetFiles(temp, "*.safetensors", SearchOption.AllDirectories), f => !f.StartsWith(model, StringComparison.Ordinal));
+
         var first = Run(plan, repo);
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains("github: added comment", first.Out);
@@ -91,7 +100,10 @@ public sealed class ReleaseFlowTests(GitHubApi github, Azurite azurite) : IClass
             b => b.Name.EndsWith(PublishedRecord.FileName, StringComparison.Ordinal));
     }
 
-    private ProcessResult Run(string plan, string repo) => ProcessRunner.Dotnet(temp, new Dictionary<string, string>
+    private ProcessResult Run(string plan, string repo) =>
+        Tool("run", plan, "--out", Path.Combine(temp, "runs"), "--github-repo", repo, "--github-pr", "5", "--github-sha", Sha, "--github-api-url", github.ApiUrl);
+
+    private ProcessResult Tool(params string[] args) => ProcessRunner.Dotnet(temp, new Dictionary<string, string>
         {
             ["AZURE_STORAGE_CONNECTION_STRING"] = "UseDevelopmentStorage=true",
             ["GITHUB_TOKEN"] = github.Token,
@@ -100,8 +112,7 @@ public sealed class ReleaseFlowTests(GitHubApi github, Azurite azurite) : IClass
             ["MODELCOMPRESS_DATA"] = SharedData.Root,
             ["OMP_NUM_THREADS"] = "1",
         }, TimeSpan.FromMinutes(10),
-        Path.Combine(AppContext.BaseDirectory, "dotnet-compress.dll"), "run", plan, "--out", Path.Combine(temp, "runs"),
-        "--github-repo", repo, "--github-pr", "5", "--github-sha", Sha, "--github-api-url", github.ApiUrl);
+        [Path.Combine(AppContext.BaseDirectory, "dotnet-compress.dll"), .. args]);
 
     private JsonNode Latest(BlobLocation target) =>
         JsonNode.Parse(azurite.Container(target).GetBlobClient(target.BlobName("stories-release/latest.json")).DownloadContent().Value.Content.ToString())!;

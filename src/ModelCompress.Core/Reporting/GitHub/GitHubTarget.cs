@@ -71,7 +71,7 @@ public sealed partial record GitHubTarget(Uri ApiUrl, string Owner, string Repos
 
     /// <summary>Hides the token: records print their properties, and this one must never reach a log.</summary>
     public override string ToString() =>
-        $"{FullName}{(PullRequest is { } n ? $"#{n.ToString(CultureInfo.InvariantCulture)}" : "")}{(HeadSha is { } s ? $"@{s[..7]}" : "")} via {ApiUrl}";
+        $"{FullName}{(PullRequest is { } n ? $"#{n.ToString(CultureInfo.InvariantCulture)}" : "")}{(HeadSha is { } s ? $"@{s[..7]}" : "")} via {ApiUrl.ToString().TrimEnd('/')}";
 
     private static JsonNode? EventPayload(string? path)
     {
