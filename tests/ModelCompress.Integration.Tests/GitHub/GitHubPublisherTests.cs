@@ -142,12 +142,23 @@ public sealed class GitHubPublisherTests : IDisposable
         Assert.Equal(2, github.Fake.RequestsTo(repo).Count(r => r.Method == "GET"));
     }
 
+    [Fact]
+    public async Task ShortSecondaryRateLimit_IsWaitedOut_ThenTheRequestSucceeds()
+    {
+        string repo = github.Fake.NewRepository();
+        github.Fake.FailNext(403, "You have exceeded a secondary rate limit.", new Dictionary<string, string> { ["retry-after"] = "1" });
+        await Publisher(Target(repo)).PublishAsync(RunFolders.Create(temp, passed: true), []);
+
+        Assert.Single(github.Fake.Comments(repo, 7));
+        Assert.Equal(2, github.Fake.RequestsTo(repo).Count(r => r.Method == "GET"));
+    }
+
     public static TheoryData<string, string> Refusals => new()
     {
         { "bad-token", "GitHub rejected the token on GET /repos/REPO/issues/7/comments (401 Bad credentials)" },
         { "rate-limit", "GitHub API rate limit exceeded on GET /repos/REPO/issues/7/comments (403 API rate limit exceeded for installation ID 1.); the core limit resets at" },
         { "no-repo", "GitHub answered 404 on GET /repos/REPO/issues/7/comments (Not Found)" },
-        { "secondary-limit", "GitHub API rate limit exceeded on GET /repos/REPO/issues/7/comments (429 You have exceeded a secondary rate limit.); retry after 60 s" },
+        { "secondary-limit", "GitHub API rate limit exceeded on GET /repos/REPO/issues/7/comments (429 You have exceeded a secondary rate limit.); retry after 600 s" },
     };
 
     [Theory]
@@ -158,7 +169,7 @@ public sealed class GitHubPublisherTests : IDisposable
         string token = refusal == "bad-token" ? "wrong-token" : github.Token;
         if (refusal == "rate-limit") github.Fake.RateLimited = true;
         if (refusal == "secondary-limit")
-            github.Fake.FailNext(429, "You have exceeded a secondary rate limit.", new Dictionary<string, string> { ["retry-after"] = "60" });
+            github.Fake.FailNext(429, "You have exceeded a secondary rate limit.", new Dictionary<string, string> { ["retry-after"] = "600" });
         string run = RunFolders.Create(temp, passed: true);
         string before = FolderHash(run);
 

@@ -9,7 +9,8 @@ namespace ModelCompress.Core.Reporting.GitHub;
 /// The few REST calls the publisher makes, over a plain <see cref="HttpClient"/>: JSON bodies sent as <c>application/json</c>,
 /// the headers GitHub documents (<c>Accept: application/vnd.github+json</c>, <c>X-GitHub-Api-Version</c>, a User-Agent, a
 /// bearer token), paths appended to the API URL so an Enterprise base path (<c>/api/v3</c>) is kept. Server errors and
-/// dropped connections are retried with backoff; every other failure becomes a <see cref="GitHubException"/> at once.
+/// dropped connections are retried with backoff, a short secondary-rate-limit <c>Retry-After</c> is waited out once; every
+/// other failure becomes a <see cref="GitHubException"/> at once.
 /// </summary>
 public sealed class GitHubRestClient : IDisposable
 {
@@ -34,6 +35,12 @@ public sealed class GitHubRestClient : IDisposable
     /// <summary>The first backoff delay; doubled after each failed attempt.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The longest <c>Retry-After</c> a secondary rate limit may ask for and still be waited out (once per request); a longer
+    /// one, or a spent primary limit, fails at once with the reset time.
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(60);
+
     public Task<JsonNode> GetAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, ct);
 
     public Task<JsonNode> PostAsync(string path, JsonObject body, CancellationToken ct) => SendAsync(HttpMethod.Post, path, body, ct);
@@ -44,6 +51,7 @@ public sealed class GitHubRestClient : IDisposable
     {
         var uri = new Uri($"{api.ToString().TrimEnd('/')}/{path.TrimStart('/')}");
         string request = $"{method} {uri.AbsolutePath}";
+        bool waited = false;
         for (int attempt = 1; ; attempt++)
         {
             using var message = new HttpRequestMessage(method, uri);
@@ -63,6 +71,12 @@ public sealed class GitHubRestClient : IDisposable
                 string text = await response.Content.ReadAsStringAsync(ct);
                 if (response.IsSuccessStatusCode) return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
                 if ((int)response.StatusCode >= 500 && attempt < MaxAttempts) { await Backoff(attempt, ct); continue; }
+                if (!waited && GitHubException.IsRateLimit(response) && response.Headers.RetryAfter?.Delta is { } wait && wait <= MaxRetryAfter)
+                {
+                    waited = true;
+                    await Task.Delay(wait, ct);
+                    continue;
+                }
                 throw GitHubException.FromResponse(method, uri.AbsolutePath, response, text);
             }
         }
