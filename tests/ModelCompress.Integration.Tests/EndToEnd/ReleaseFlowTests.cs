@@ -100,6 +100,28 @@ public sealed class ReleaseFlowTests(GitHubApi github, Azurite azurite) : IClass
             b => b.Name.EndsWith(PublishedRecord.FileName, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task PublishFailure_OfAPassedRun_IsAFailingCheckAndACommentSayingWhy_ThenExitFour()
+    {
+        string run = RunFolders.Create(temp, passed: true);
+        File.WriteAllText(Path.Combine(run, "manifest.json"), """{"finished": "2026-11-29T01:00:00.0000000+00:00"}""");
+        var target = azurite.NewContainer("pruned");
+        await new BlobPublisher(azurite.Clients).PublishAsync(run, target);
+        string repo = github.Fake.NewRepository();
+
+        var error = new StringWriter();
+        int code = CliApp.Run(["publish", run, "--target", target.ToString(), "--github-repo", repo, "--github-pr", "5", "--github-sha", Sha,
+            "--github-api-url", github.ApiUrl], new StringWriter(), error, name => name == "GITHUB_TOKEN" ? github.Token : Azurite.EmulatorEnvironment(name));
+
+        Assert.Equal(ExitCodes.PublishFailed, code);
+        Assert.Contains("already exists: a published run is never overwritten", error.ToString());
+        var comment = Assert.Single(github.Fake.Comments(repo, 5));
+        Assert.StartsWith("<!-- modelcompress:demo-pruned -->\n### ⚠️ demo-pruned: passed all 2 quality gates, but publishing failed\n\nPublishing failed: ",
+            comment.Body.ReplaceLineEndings("\n"));
+        var check = Assert.Single(github.Fake.CheckRuns(repo));
+        Assert.Equal(("failure", "demo-pruned: passed its quality gates, but publishing failed"), (check.Conclusion, check.Title));
+    }
+
     private ProcessResult Run(string plan, string repo) =>
         Tool("run", plan, "--out", Path.Combine(temp, "runs"), "--github-repo", repo, "--github-pr", "5", "--github-sha", Sha, "--github-api-url", github.ApiUrl);
 

@@ -43,8 +43,12 @@ public static class PublishCommand
                   ?? throw new InvalidInputException("--github: no repository to report to; outside GitHub Actions pass --github-repo OWNER/NAME --github-pr N --github-sha SHA.")
                 : null;
             bool passed = Passed(dir);
-            if (passed) await PublishAll(dir, urls, parse.GetValue(overwrite), output, ConsoleProgress.ForStandardError(), environment, cancellation);
-            await new ReviewReporter(output, parse.InvocationConfiguration.Error, environment).ReportAsync(dir, target, cancellation);
+            var reporter = new ReviewReporter(output, parse.InvocationConfiguration.Error, environment);
+            if (passed)
+                await reporter.PublishThenReportAsync(
+                    () => PublishAll(dir, urls, parse.GetValue(overwrite), output, ConsoleProgress.ForStandardError(), environment, cancellation),
+                    dir, target, cancellation);
+            else await reporter.ReportAsync(dir, target, cancellation);
             if (passed) return ExitCodes.Success;
             output.WriteLine($"FAILED: {dir} did not pass its quality gates; nothing was published.");
             return ExitCodes.GateFailed;

@@ -13,6 +13,25 @@ public sealed class ReviewReporter(TextWriter output, TextWriter error, Func<str
 {
     private readonly bool azurePipelines = AzurePipelines.IsActive(environment);
 
+    /// <summary>
+    /// Publishes a passed run to blob storage, then reports it; when publishing fails the review still learns why (a failing
+    /// check) before the <see cref="PublishException"/> (exit 4) goes on.
+    /// </summary>
+    public async Task PublishThenReportAsync(Func<Task> publish, string runDir, GitHubTarget? github, CancellationToken ct)
+    {
+        try
+        {
+            await publish();
+        }
+        catch (PublishException e)
+        {
+            try { await ReportAsync(runDir, github, ct, e.Message); }
+            catch (GitHubException g) { Warn(g.Message); }
+            throw;
+        }
+        await ReportAsync(runDir, github, ct);
+    }
+
     /// <summary>A warning on stderr, and in Azure Pipelines also as a logged warning issue.</summary>
     public void Warn(string message)
     {
@@ -21,12 +40,12 @@ public sealed class ReviewReporter(TextWriter output, TextWriter error, Func<str
     }
 
     /// <summary>Reports the run in <paramref name="runDir"/>, linking every published copy its published.json records.</summary>
-    public async Task ReportAsync(string runDir, GitHubTarget? github, CancellationToken ct)
+    public async Task ReportAsync(string runDir, GitHubTarget? github, CancellationToken ct, string? publishFailure = null)
     {
         if (azurePipelines)
             foreach (string command in AzurePipelines.RunCommands(runDir)) error.WriteLine(command);
         if (github is null) return;
-        var report = await new GitHubPublisher(github).PublishAsync(runDir, PublishedRecord.Read(runDir), ct);
+        var report = await new GitHubPublisher(github).PublishAsync(runDir, PublishedRecord.Read(runDir), ct, publishFailure);
         if (report.CommentUrl is not null) output.WriteLine($"github: {(report.CommentEdited ? "edited" : "added")} comment {report.CommentUrl}");
         if (report.CheckRunUrl is not null || report.StatusFallback)
             output.WriteLine(report.StatusFallback

@@ -52,9 +52,10 @@ public static class RunCommand
                 catch (GitHubException e) { reporter.Warn(e.Message); }
                 return ExitCodes.GateFailed;
             }
-            // Only a passed run is published; a failure here throws PublishException (exit 4) with the run folder kept.
-            await PublishCommand.PublishAll(runDir, config.Publish.Targets, overwrite: false, log, progress, environment, cancellation);
-            await reporter.ReportAsync(runDir, review, cancellation);
+            // Only a passed run is published; a failure throws PublishException (exit 4) with the run folder kept, after the review is told.
+            await reporter.PublishThenReportAsync(
+                () => PublishCommand.PublishAll(runDir, config.Publish.Targets, overwrite: false, log, progress, environment, cancellation),
+                runDir, review, cancellation);
             return ExitCodes.Success;
         });
         return command;

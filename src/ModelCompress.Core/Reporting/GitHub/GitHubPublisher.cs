@@ -20,19 +20,23 @@ public sealed class GitHubPublisher(GitHubTarget target)
     /// <summary>The first backoff delay of the REST client's retries (tests shorten it).</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
-    public async Task<GitHubReport> PublishAsync(string runDir, IReadOnlyList<string> published, CancellationToken ct = default)
+    /// <summary>
+    /// Reports the run in <paramref name="runDir"/>; <paramref name="publishFailure"/> (why publishing the passed run failed)
+    /// makes the check fail and the comment say why.
+    /// </summary>
+    public async Task<GitHubReport> PublishAsync(string runDir, IReadOnlyList<string> published, CancellationToken ct = default, string? publishFailure = null)
     {
         var results = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(runDir, "results.json"), ct))!;
         string name = results["name"]!.GetValue<string>();
         bool passed = results["verdict"]?.GetValue<string>() == "passed";
-        string body = PullRequestReport.Markdown(runDir, published, target.RunUrl);
+        string body = PullRequestReport.Markdown(runDir, published, target.RunUrl, publishFailure);
         using var client = new GitHubRestClient(target.ApiUrl, target.Token) { RetryDelay = RetryDelay };
         string? commentUrl = null;
         bool edited = false;
         if (target.PullRequest is int number) (commentUrl, edited) = await UpsertCommentAsync(client, number, name, body, ct);
         string? checkUrl = null;
         bool status = false;
-        if (target.HeadSha is string sha) (checkUrl, status) = await SetCheckAsync(client, sha, name, passed, results, body, ct);
+        if (target.HeadSha is string sha) (checkUrl, status) = await SetCheckAsync(client, sha, name, passed, publishFailure is null, results, body, ct);
         bool summary = false;
         if (target.StepSummaryPath is string path)
         {
@@ -63,11 +67,12 @@ public sealed class GitHubPublisher(GitHubTarget target)
         return (created["html_url"]?.GetValue<string>() ?? "", false);
     }
 
-    private async Task<(string? Url, bool Status)> SetCheckAsync(GitHubRestClient client, string sha, string name, bool passed, JsonNode results,
-        string body, CancellationToken ct)
+    private async Task<(string? Url, bool Status)> SetCheckAsync(GitHubRestClient client, string sha, string name, bool passed, bool published,
+        JsonNode results, string body, CancellationToken ct)
     {
         string repo = $"repos/{target.Owner}/{target.Repository}";
-        string title = Title(name, passed, results);
+        string title = passed && !published ? $"{name}: passed its quality gates, but publishing failed" : Title(name, passed, results);
+        passed &= published;
         var check = new JsonObject
         {
             ["name"] = $"modelcompress / {name}",

@@ -18,7 +18,11 @@ public static class PullRequestReport
     /// <summary>The hidden tag that marks the comment of pipeline <paramref name="name"/>, so a later run edits it.</summary>
     public static string Marker(string name) => $"<!-- modelcompress:{name} -->";
 
-    public static string Markdown(string runDir, IReadOnlyList<string> published, string? runUrl)
+    /// <summary>
+    /// The report of the run in <paramref name="runDir"/>, linking the <paramref name="published"/> run URLs and the workflow run;
+    /// <paramref name="publishFailure"/> says why publishing a passed run failed (copies published before it are still linked).
+    /// </summary>
+    public static string Markdown(string runDir, IReadOnlyList<string> published, string? runUrl, string? publishFailure = null)
     {
         var results = JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "results.json")))!;
         string name = results["name"]!.GetValue<string>();
@@ -27,10 +31,12 @@ public static class PullRequestReport
         int failed = gates.Count(g => g!["passed"]?.GetValue<bool>() != true);
         var md = new StringBuilder();
         md.AppendLine(Marker(name));
-        md.AppendLine(passed
-            ? $"### ✅ {name}: passed all {gates.Count} quality gate{(gates.Count == 1 ? "" : "s")}"
-            : $"### ❌ {name}: {failed} of {gates.Count} quality gate{(gates.Count == 1 ? "" : "s")} failed");
+        string plural = gates.Count == 1 ? "" : "s";
+        md.AppendLine(!passed ? $"### ❌ {name}: {failed} of {gates.Count} quality gate{plural} failed"
+            : publishFailure is null ? $"### ✅ {name}: passed all {gates.Count} quality gate{plural}"
+            : $"### ⚠️ {name}: passed all {gates.Count} quality gate{plural}, but publishing failed");
         md.AppendLine();
+        if (passed && publishFailure is not null) md.AppendLine($"Publishing failed: {publishFailure}").AppendLine();
         foreach (var p in results["pruning"]?.AsArray() ?? [])
         {
             string layers = string.Join(", ", p!["removed_layers"]?.AsArray().Select(l => l!.GetValue<int>()) ?? []);
@@ -67,7 +73,7 @@ public static class PullRequestReport
             if (File.Exists(Path.Combine(runDir, "tasks.svg"))) md.AppendLine($"![baseline vs candidate]({first}/tasks.svg)");
             md.AppendLine();
         }
-        else md.AppendLine(passed ? "No published copy is linked: this command had no publish targets (publish.targets or --target)." : "Not published: a model that fails its gates is never published.").AppendLine();
+        else if (publishFailure is null) md.AppendLine(passed ? "No published copy is linked: this command had no publish targets (publish.targets or --target)." : "Not published: a model that fails its gates is never published.").AppendLine();
         md.Append(runUrl is null ? "" : $"[Workflow run]({runUrl}) · ").AppendLine($"ModelCompressTool {ToolInfo.Version}");
         return Truncate(md.ToString(), runUrl);
     }
