@@ -42,16 +42,17 @@ public static class PublishCommand
                 ? GitHubTarget.Resolve(repo.Options(parse), environment, w => throw new InvalidInputException(w))
                   ?? throw new InvalidInputException("--github: no repository to report to; outside GitHub Actions pass --github-repo OWNER/NAME --github-pr N --github-sha SHA.")
                 : null;
-            bool passed = Passed(dir);
             var reporter = new ReviewReporter(output, parse.InvocationConfiguration.Error, environment);
-            if (passed)
-                await reporter.PublishThenReportAsync(
-                    () => PublishAll(dir, urls, parse.GetValue(overwrite), output, ConsoleProgress.ForStandardError(), environment, cancellation),
-                    dir, target, cancellation);
-            else await reporter.ReportAsync(dir, target, cancellation);
-            if (passed) return ExitCodes.Success;
-            output.WriteLine($"FAILED: {dir} did not pass its quality gates; nothing was published.");
-            return ExitCodes.GateFailed;
+            if (!Passed(dir))
+            {
+                await reporter.ReportAsync(dir, target, cancellation);
+                output.WriteLine($"FAILED: {dir} did not pass its quality gates; nothing was published.");
+                return ExitCodes.GateFailed;
+            }
+            await reporter.PublishThenReportAsync(
+                () => PublishAll(dir, urls, parse.GetValue(overwrite), output, ConsoleProgress.ForStandardError(), environment, cancellation),
+                dir, target, cancellation);
+            return ExitCodes.Success;
         });
         return command;
     }
