@@ -25,7 +25,7 @@ public static class PipelinePlanner
         var blob = BlobLocation.IsBlobUrl(config.Model.Source) ? BlobLocation.Parse(config.Model.Source) : null;
         bool pullPending = blob is not null && !File.Exists(Path.Combine(new BlobModelCache(BlobCacheRoot(options)).FolderOf(blob), "config.json"));
         var llama = demoPending ? DemoAssets.PlannedConfig()
-            : pullPending ? LlamaConfig.Parse(ReadConfigBlob(blob!), $"{blob}/config.json")
+            : pullPending ? LlamaConfig.Parse(ReadConfigBlob(blob!, options), $"{blob}/config.json")
             : LlamaConfig.Load(blob is null ? run.Resolve(config.Model.Source) : new BlobModelCache(BlobCacheRoot(options)).FolderOf(blob));
         var (total, perLayer) = Count(llama);
         int bytes = (int)empty(1, dtype: run.DType).element_size();
@@ -73,11 +73,11 @@ public static class PipelinePlanner
     /// <summary>Where the runner mirrors blob models (the runner's own choice, kept in one place).</summary>
     internal static string BlobCacheRoot(RunOptions options) => Path.Combine(options.AssetRoot, "blobs");
 
-    private static string ReadConfigBlob(BlobLocation location)
+    private static string ReadConfigBlob(BlobLocation location, RunOptions options)
     {
         try
         {
-            return new BlobClients().Container(location).GetBlobClient(location.BlobName("config.json")).DownloadContent().Value.Content.ToString();
+            return new BlobClients(options.Environment).Container(location).GetBlobClient(location.BlobName("config.json")).DownloadContent().Value.Content.ToString();
         }
         catch (Exception e) when (e is Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException)
         {

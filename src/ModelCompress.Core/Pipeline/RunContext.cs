@@ -10,9 +10,12 @@ namespace ModelCompress.Core.Pipeline;
 /// <summary>How to run: where outputs and caches go, whether to continue a crashed stage, and who hears about progress.</summary>
 public sealed record RunOptions(string OutRoot, bool Resume = false, IProgressSink? Progress = null, string? AssetCache = null)
 {
+    /// <summary>Where storage credentials are read (<see cref="Storage.BlobClients"/>); the process environment by default.</summary>
+    public Func<string, string?>? Environment { get; init; }
+
     /// <summary>Built-in assets (the demo model) live here: <c>$MODELCOMPRESS_CACHE</c>, else <c>~/.cache/modelcompress</c>.</summary>
-    public string AssetRoot => AssetCache ?? (Environment.GetEnvironmentVariable("MODELCOMPRESS_CACHE") is { Length: > 0 } env
-        ? env : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "modelcompress"));
+    public string AssetRoot => AssetCache ?? (System.Environment.GetEnvironmentVariable("MODELCOMPRESS_CACHE") is { Length: > 0 } env
+        ? env : Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".cache", "modelcompress"));
 }
 
 /// <summary>Everything stages share during one run: resolved paths, compute settings, hashing and the stage cache.</summary>

@@ -128,18 +128,11 @@ public sealed class BlobPullTests(Azurite azurite) : IDisposable
         string yaml = Path.Combine(temp, "pruning.yaml");
         File.WriteAllText(yaml, $"name: blob-source\nmodel: {{ source: '{location}' }}\nstages: []\n");
         var config = PipelineConfigLoader.Load(yaml, []);
-        Environment.SetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING", "UseDevelopmentStorage=true");
-        try
-        {
-            var run = new RunContext(config, new RunOptions(Path.Combine(temp, "runs"), AssetCache: Path.Combine(temp, "assets")));
-            var model = PipelineRunner.BaseModel(run);
-            Assert.StartsWith(Path.Combine(temp, "assets", "blobs"), model.Folder);
-            ModelFolders.AssertSameFiles(source, model.Folder);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING", null);
-        }
+        // The emulator's credentials come through the run options, not the process environment.
+        var options = new RunOptions(Path.Combine(temp, "runs"), AssetCache: Path.Combine(temp, "assets")) { Environment = Azurite.EmulatorEnvironment };
+        var model = PipelineRunner.BaseModel(new RunContext(config, options));
+        Assert.StartsWith(Path.Combine(temp, "assets", "blobs"), model.Folder);
+        ModelFolders.AssertSameFiles(source, model.Folder);
     }
 
     public void Dispose() => Directory.Delete(temp, recursive: true);

@@ -23,7 +23,7 @@ public static class PlanCommand
         command.SetAction(parse =>
         {
             var config = PipelineConfigLoader.Load(parse.GetValue(file)!.FullName, parse.GetValue(set));
-            var rows = PipelinePlanner.Plan(config, new RunOptions(parse.GetValue(outDir)!.FullName));
+            var rows = PipelinePlanner.Plan(config, new RunOptions(parse.GetValue(outDir)!.FullName) { Environment = environment });
             output.WriteLine($"{"stage",-22} {"type",-9} {"cached",-6} {"layers",6} {"parameters",14} {"weights",10}  notes");
             foreach (var r in rows)
                 output.WriteLine($"{r.Id,-22} {r.Type,-9} {(r.Cached ? "yes" : "no"),-6} {r.Layers,6} {r.Parameters,14:N0} {r.MemoryBytes / 1048576.0,7:F1} MB  {r.Note}");

@@ -41,7 +41,7 @@ public static class RunCommand
             var reporter = new ReviewReporter(log, parse.InvocationConfiguration.Error, environment);
             var review = config.Publish.Github || github.Given(parse) ? GitHubTarget.Resolve(github.Options(parse), environment, reporter.Warn) : null;
             var progress = ConsoleProgress.ForStandardError();
-            var outcome = PipelineRunner.Run(config, effective, new RunOptions(parse.GetValue(outDir)!.FullName, parse.GetValue(resume), progress), cancellation);
+            var outcome = PipelineRunner.Run(config, effective, new RunOptions(parse.GetValue(outDir)!.FullName, parse.GetValue(resume), progress) { Environment = environment }, cancellation);
             string runDir = Path.Combine(parse.GetValue(outDir)!.FullName, config.Name);
             if (parse.GetValue(json)) output.WriteLine(RunReport.Results(outcome).ToJsonString(Core.JsonDefaults.Indented));
             else output.WriteLine($"{(outcome.Verdict == Verdict.Passed ? "PASSED" : "FAILED")}: report at {Path.Combine(runDir, "report.md")}");
