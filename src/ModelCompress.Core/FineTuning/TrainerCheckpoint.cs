@@ -38,8 +38,7 @@ public sealed class TrainerCheckpoint(string folder)
         SafetensorsWriter.Write(TrainablePath, trainable.Select(p => TensorToWrite.From(p.Name, p.Parameter)));
         if (best is not null) SafetensorsWriter.Write(BestPath, best.Select(p => TensorToWrite.From(p.Key, p.Value)));
         optimizer.save_state_dict(OptimizerPath);
-        File.WriteAllText(StatePath + ".tmp", JsonSerializer.Serialize(state, JsonDefaults.Indented));
-        File.Move(StatePath + ".tmp", StatePath, overwrite: true);
+        AtomicFile.WriteAllText(StatePath, JsonSerializer.Serialize(state, JsonDefaults.Indented));
     }
 
     /// <summary>Restores the trained parameters and optimizer; returns the best snapshot (CPU copies) when one was saved.</summary>

@@ -47,8 +47,6 @@ public sealed class ContentHasher(string memoFile)
     private void Save()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(memoFile)!);
-        string temp = memoFile + $".{Environment.ProcessId}.tmp";
-        System.IO.File.WriteAllText(temp, JsonSerializer.Serialize(memo));
-        System.IO.File.Move(temp, memoFile, overwrite: true);
+        AtomicFile.WriteAllText(memoFile, JsonSerializer.Serialize(memo));
     }
 }

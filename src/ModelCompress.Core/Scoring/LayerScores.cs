@@ -44,12 +44,7 @@ public sealed record LayerScores(
     }
 
     /// <summary>Writes to a temporary name and renames, so a crash never leaves half a file.</summary>
-    public void Save(string path)
-    {
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, ToJson());
-        File.Move(temp, path, overwrite: true);
-    }
+    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
 
     /// <summary>Removal order for per-layer scores: ascending score, ties broken towards later layers.</summary>
     public static int[] AscendingOrder(IReadOnlyList<double> scores) =>

@@ -160,10 +160,6 @@ public sealed class BlobModelCache(string cacheRoot, BlobClients? clients = null
         return relative;
     }
 
-    private static void WriteIndex(string file, Dictionary<string, string> index)
-    {
-        string temp = file + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(index, JsonDefaults.Indented));
-        File.Move(temp, file, overwrite: true);
-    }
+    private static void WriteIndex(string file, Dictionary<string, string> index) =>
+        AtomicFile.WriteAllText(file, JsonSerializer.Serialize(index, JsonDefaults.Indented));
 }

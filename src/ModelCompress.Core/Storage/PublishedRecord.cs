@@ -23,8 +23,6 @@ public static class PublishedRecord
         var urls = Read(runDir).ToList();
         if (urls.Contains(url, StringComparer.Ordinal)) return;
         urls.Add(url);
-        string path = Path.Combine(runDir, FileName), temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(urls, JsonDefaults.Indented));
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(runDir, FileName), JsonSerializer.Serialize(urls, JsonDefaults.Indented));
     }
 }
