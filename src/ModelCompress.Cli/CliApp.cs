@@ -23,7 +23,10 @@ namespace ModelCompress.Cli;
 /// <summary>Builds the command tree, parses arguments and maps failures to exit codes.</summary>
 public static class CliApp
 {
-    public static RootCommand BuildRoot(TextWriter output, Func<string, string?>? environment = null) => new(
+    public static RootCommand BuildRoot(TextWriter output, Func<string, string?>? environment = null) =>
+        Root(output, environment ?? Environment.GetEnvironmentVariable);
+
+    private static RootCommand Root(TextWriter output, Func<string, string?> environment) => new(
         "dotnet compress: prune decoder layers of a Llama-family model, heal it by fine-tuning, evaluate it against the " +
         "unpruned baseline and publish it only when it passes its quality gates (Lu et al., 2024, \"Reassessing Layer Pruning in LLMs\").")
     {
@@ -35,16 +38,18 @@ public static class CliApp
         ConfigCommands.Validate(output),
         ConfigCommands.Schema(output),
         ConfigCommands.Init(output),
-        RunCommand.Build(output, environment ?? Environment.GetEnvironmentVariable),
-        PlanCommand.Build(output, environment ?? Environment.GetEnvironmentVariable),
+        RunCommand.Build(output, environment),
+        PlanCommand.Build(output, environment),
         EvalCommand.Build(output),
-        PublishCommand.Build(output, environment ?? Environment.GetEnvironmentVariable),
+        PublishCommand.Build(output, environment),
     };
 
     /// <summary>Parses and runs one command line; <paramref name="environment"/> (GitHub, Azure Pipelines, storage credentials) defaults to the process environment.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, Func<string, string?>? environment = null)
     {
-        var root = BuildRoot(output, environment);
+        var env = environment ?? Environment.GetEnvironmentVariable;
+        bool azurePipelines = AzurePipelines.IsActive(env);
+        var root = Root(output, env);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -59,13 +64,13 @@ public static class CliApp
         catch (Exception e) when (ExitCodeOf(e) is int code and not ExitCodes.UnexpectedError)
         {
             error.WriteLine($"error: {e.Message}");
-            if (AzurePipelines.IsActive(environment ?? Environment.GetEnvironmentVariable)) error.WriteLine(AzurePipelines.LogIssue("error", e.Message));
+            if (azurePipelines) error.WriteLine(AzurePipelines.LogIssue("error", e.Message));
             return code;
         }
         catch (Exception e)
         {
             error.WriteLine($"unexpected error: {e}");
-            if (AzurePipelines.IsActive(environment ?? Environment.GetEnvironmentVariable)) error.WriteLine(AzurePipelines.LogIssue("error", $"unexpected error: {e.Message}"));
+            if (azurePipelines) error.WriteLine(AzurePipelines.LogIssue("error", $"unexpected error: {e.Message}"));
             return ExitCodes.UnexpectedError;
         }
     }

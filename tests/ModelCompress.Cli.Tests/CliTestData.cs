@@ -18,11 +18,14 @@ public static class CliTestData
     }
 
     /// <summary>Runs the tool in-process and captures its output.</summary>
-    public static (int Code, string Out, string Err) RunInProcess(params string[] args)
+    public static (int Code, string Out, string Err) RunInProcess(params string[] args) => RunInProcess(null, args);
+
+    /// <summary>Runs the tool in-process with <paramref name="environment"/> instead of the process's variables.</summary>
+    public static (int Code, string Out, string Err) RunInProcess(Func<string, string?>? environment, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = CliApp.Run(args, output, error);
+        int code = CliApp.Run(args, output, error, environment);
         return (code, output.ToString(), error.ToString());
     }
 

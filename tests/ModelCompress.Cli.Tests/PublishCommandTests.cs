@@ -34,7 +34,7 @@ public sealed class PublishCommandTests : IDisposable
     public void Publish_PullRequestWithoutRepository_ExitsTwo()
     {
         File.WriteAllText(Path.Combine(temp, "results.json"), """{"name": "x", "verdict": "passed"}""");
-        var (code, _, error) = Run(["publish", temp, "--github-pr", "3"], _ => null);
+        var (code, _, error) = CliTestData.RunInProcess(_ => null, "publish", temp, "--github-pr", "3");
         Assert.Equal(ExitCodes.InvalidInput, code);
         Assert.Contains("need --github-repo OWNER/NAME", error);
     }
@@ -43,7 +43,7 @@ public sealed class PublishCommandTests : IDisposable
     public void Publish_RepositoryWithoutToken_ExitsTwo_BeforeAnyUpload()
     {
         File.WriteAllText(Path.Combine(temp, "results.json"), """{"name": "x", "verdict": "passed"}""");
-        var (code, _, error) = Run(["publish", temp, "--github-repo", "me/models", "--github-pr", "3", "--github-sha", new string('a', 40)], _ => null);
+        var (code, _, error) = CliTestData.RunInProcess(_ => null, "publish", temp, "--github-repo", "me/models", "--github-pr", "3", "--github-sha", new string('a', 40));
         Assert.Equal(ExitCodes.InvalidInput, code);
         Assert.Contains("needs a token in GITHUB_TOKEN", error);
     }
@@ -57,7 +57,7 @@ public sealed class PublishCommandTests : IDisposable
               {"metric": "acc", "condition": "min 0.5", "passed": true, "detail": "ok"}]}
             """);
         File.WriteAllText(Path.Combine(temp, "report.md"), "# FAILED\n");
-        var (code, output, error) = Run(["publish", temp, "--target", "az://myaccount/models"], name => name == "TF_BUILD" ? "True" : null);
+        var (code, output, error) = CliTestData.RunInProcess(name => name == "TF_BUILD" ? "True" : null, "publish", temp, "--target", "az://myaccount/models");
         Assert.Equal(ExitCodes.GateFailed, code);
         Assert.Equal($"FAILED: {temp} did not pass its quality gates; nothing was published.\n", output.ReplaceLineEndings("\n"));
         Assert.Equal(
@@ -68,18 +68,10 @@ public sealed class PublishCommandTests : IDisposable
     [Fact]
     public void Publish_ErrorInAzurePipelines_IsAlsoALoggedErrorIssue()
     {
-        var (code, _, error) = Run(["publish", temp, "--github-pr", "3"], name => name == "TF_BUILD" ? "True" : null);
+        var (code, _, error) = CliTestData.RunInProcess(name => name == "TF_BUILD" ? "True" : null, "publish", temp, "--github-pr", "3");
         Assert.Equal(ExitCodes.InvalidInput, code);
         Assert.EndsWith("##vso[task.logissue type=error]--github-pr and --github-sha need --github-repo OWNER/NAME (or the GitHub Actions environment).\n",
             error.ReplaceLineEndings("\n"));
-    }
-
-    private static (int Code, string Out, string Err) Run(string[] args, Func<string, string?> environment)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliApp.Run(args, output, error, environment);
-        return (code, output.ToString(), error.ToString());
     }
 
     public void Dispose() => Directory.Delete(temp, recursive: true);
@@ -89,11 +81,9 @@ public sealed class PlanReviewTests
 {
     private static string Plan(Func<string, string?> environment, params string[] extra)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliApp.Run(["plan", Path.Combine(CliTestData.RepoRoot, "pruning.yaml"), .. extra], output, error, environment);
-        Assert.True(code == 0, error.ToString());
-        return output.ToString().ReplaceLineEndings("\n").Split("\n\n")[1];
+        var (code, output, error) = CliTestData.RunInProcess(environment, ["plan", Path.Combine(CliTestData.RepoRoot, "pruning.yaml"), .. extra]);
+        Assert.True(code == 0, error);
+        return output.ReplaceLineEndings("\n").Split("\n\n")[1];
     }
 
     [Fact]

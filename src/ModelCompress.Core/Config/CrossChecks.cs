@@ -11,8 +11,7 @@ internal static class CrossChecks
     public static void Run(JsonObject json, YamlNode root, YamlToJson report)
     {
         // Runs after structural validation, even when it found problems: anything invalid is simply absent here.
-        var stageNodes = (root as YamlMappingNode)?.Children.TryGetValue(new YamlScalarNode("stages"), out var s) == true
-            ? (s as YamlSequenceNode)?.Children ?? [] : [];
+        var stageNodes = YamlNodes.Items(root, "stages");
         var stages = (json["stages"] as JsonArray ?? []).Select((stage, i) => (Stage: stage as JsonObject, Node: stageNodes[i]))
             .Where(p => p.Stage?["id"] is not null && p.Stage["type"] is not null).Select(p => (Stage: p.Stage!, p.Node)).ToList();
         var all = stages.Select(p => (Id: p.Stage["id"]!.GetValue<string>(), Type: p.Stage["type"]!.GetValue<string>())).ToList();
@@ -69,11 +68,11 @@ internal static class CrossChecks
     private static void CheckGates(JsonObject json, YamlNode root, HashSet<string> outputs, YamlToJson report)
     {
         var gates = json["gates"] as JsonArray ?? [];
-        var nodes = (root as YamlMappingNode)!.Children.TryGetValue(new YamlScalarNode("gates"), out var g) ? (g as YamlSequenceNode)?.Children : null;
+        var nodes = YamlNodes.Items(root, "gates");
         for (int i = 0; i < gates.Count; i++)
         {
             if (gates[i] is not JsonObject gate || gate["metric"] is null) continue;
-            var node = nodes?[i] ?? root;
+            var node = i < nodes.Count ? nodes[i] : root;
             string metric = gate["metric"]!.GetValue<string>();
             // Count conditions as written, so an invalid one (already reported) does not also count as missing.
             if (node is YamlMappingNode written && written.Children.Count(p => (p.Key as YamlScalarNode)?.Value != "metric") == 0)

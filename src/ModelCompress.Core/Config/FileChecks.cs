@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using ModelCompress.Core.Demo;
 using ModelCompress.Core.Evaluation;
 using YamlDotNet.RepresentationModel;
+using static ModelCompress.Core.Config.YamlNodes;
 
 namespace ModelCompress.Core.Config;
 
@@ -18,13 +19,12 @@ internal static class FileChecks
         {
             string folder = Path.GetFullPath(source, baseDirectory);
             if (!File.Exists(Path.Combine(folder, "config.json")))
-                report.Error(Node(root, "model", "source"), "model.source",
+                report.Error(Child(Child(root, "model"), "source"), "model.source",
                     Directory.Exists(folder) ? $"'{source}' has no config.json: not a Hugging Face model folder." : $"model folder '{source}' not found ({folder}).",
                     "give a folder with config.json, safetensors and a tokenizer, or a blob URL (az://ACCOUNT/CONTAINER/PREFIX).");
         }
-        if (json["calibration"]?["text"]?.GetValue<string>() is { } text) FileExists(report, Node(root, "calibration", "text"), "calibration.text", text, baseDirectory);
-        var stageNodes = (root as YamlMappingNode)?.Children.TryGetValue(new YamlScalarNode("stages"), out var s) == true
-            ? (s as YamlSequenceNode)?.Children ?? [] : [];
+        if (json["calibration"]?["text"]?.GetValue<string>() is { } text) FileExists(report, Child(Child(root, "calibration"), "text"), "calibration.text", text, baseDirectory);
+        var stageNodes = YamlNodes.Items(root, "stages");
         var stages = json["stages"] as JsonArray ?? [];
         for (int i = 0; i < stages.Count && i < stageNodes.Count; i++)
         {
@@ -35,12 +35,12 @@ internal static class FileChecks
             string? evalDir = stage["data"]?.GetValue<string>();
             if (evalDir is not null && IsLocal(evalDir) && !Directory.Exists(Path.GetFullPath(evalDir, baseDirectory)))
                 report.Error(Child(node, "data"), $"{path}.data", $"benchmark folder '{evalDir}' not found.", "omit data to use $MODELCOMPRESS_DATA/eval.");
-            Items(stage, node, "tasks", (task, item, at) =>
+            EachItem(stage, node, "tasks", (task, item, at) =>
             {
                 // A task is a built-in name, or a task file when it looks like a path.
                 if (task.Contains('/') || task.Contains('\\') || Path.HasExtension(task)) FileExists(report, item, $"{path}.{at}", task, baseDirectory);
             });
-            Items(stage, node, "perplexity", (corpus, item, at) =>
+            EachItem(stage, node, "perplexity", (corpus, item, at) =>
             {
                 if (!DataLocations.Corpora.ContainsKey(corpus)) FileExists(report, item, $"{path}.{at}", corpus, baseDirectory, $"or a corpus name ({string.Join(", ", DataLocations.Corpora.Keys)})");
             });
@@ -56,17 +56,11 @@ internal static class FileChecks
             $"paths are relative to the pipeline file's folder{(alternative is null ? "" : $"; give an existing file {alternative}")}.");
     }
 
-    private static void Items(JsonObject stage, YamlMappingNode node, string key, Action<string, YamlNode, string> check)
+    private static void EachItem(JsonObject stage, YamlMappingNode node, string key, Action<string, YamlNode, string> check)
     {
         var values = stage[key] as JsonArray ?? [];
-        var items = (Child(node, key) as YamlSequenceNode)?.Children;
+        var items = Items(node, key);
         for (int j = 0; j < values.Count; j++)
-            check(values[j]!.GetValue<string>(), items is not null && j < items.Count ? items[j] : node, $"{key}[{j}]");
+            check(values[j]!.GetValue<string>(), j < items.Count ? items[j] : node, $"{key}[{j}]");
     }
-
-    private static YamlNode Node(YamlNode root, string section, string key) =>
-        root is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(section), out var child) ? Child(child, key) : root;
-
-    private static YamlNode Child(YamlNode node, string key) =>
-        node is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : node;
 }

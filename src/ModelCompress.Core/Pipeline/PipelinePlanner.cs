@@ -23,10 +23,11 @@ public static class PipelinePlanner
         bool demoPending = config.Model.Source.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal) && !DemoAssets.IsBuilt(Path.Combine(options.AssetRoot));
         // A blob model not pulled yet is planned from its config.json blob alone: planning never downloads weights.
         var blob = BlobLocation.IsBlobUrl(config.Model.Source) ? BlobLocation.Parse(config.Model.Source) : null;
-        bool pullPending = blob is not null && !File.Exists(Path.Combine(new BlobModelCache(BlobCacheRoot(options)).FolderOf(blob), "config.json"));
+        string folder = blob is null ? run.Resolve(config.Model.Source) : new BlobModelCache(BlobCacheRoot(options)).FolderOf(blob);
+        bool pullPending = blob is not null && !File.Exists(Path.Combine(folder, "config.json"));
         var llama = demoPending ? DemoAssets.PlannedConfig()
             : pullPending ? LlamaConfig.Parse(ReadConfigBlob(blob!, options), $"{blob}/config.json")
-            : LlamaConfig.Load(blob is null ? run.Resolve(config.Model.Source) : new BlobModelCache(BlobCacheRoot(options)).FolderOf(blob));
+            : LlamaConfig.Load(folder);
         var (total, perLayer) = Count(llama);
         int bytes = (int)empty(1, dtype: run.DType).element_size();
         int layers = llama.NumHiddenLayers;
