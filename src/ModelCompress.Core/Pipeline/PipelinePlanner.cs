@@ -23,7 +23,7 @@ public static class PipelinePlanner
         bool demoPending = config.Model.Source.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal) && !DemoAssets.IsBuilt(Path.Combine(options.AssetRoot));
         // A blob model not pulled yet is planned from its config.json blob alone: planning never downloads weights.
         var blob = BlobLocation.IsBlobUrl(config.Model.Source) ? BlobLocation.Parse(config.Model.Source) : null;
-        string folder = blob is null ? run.Resolve(config.Model.Source) : new BlobModelCache(BlobCacheRoot(options)).FolderOf(blob);
+        string folder = blob is null ? run.Resolve(config.Model.Source) : options.BlobCache().FolderOf(blob);
         bool pullPending = blob is not null && !File.Exists(Path.Combine(folder, "config.json"));
         var llama = demoPending ? DemoAssets.PlannedConfig()
             : pullPending ? LlamaConfig.Parse(ReadConfigBlob(blob!, options), $"{blob}/config.json")
@@ -70,9 +70,6 @@ public static class PipelinePlanner
         }
         return rows;
     }
-
-    /// <summary>Where the runner mirrors blob models (the runner's own choice, kept in one place).</summary>
-    internal static string BlobCacheRoot(RunOptions options) => Path.Combine(options.AssetRoot, "blobs");
 
     private static string ReadConfigBlob(BlobLocation location, RunOptions options)
     {

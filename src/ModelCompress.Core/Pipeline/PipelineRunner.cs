@@ -92,7 +92,7 @@ public static class PipelineRunner
     {
         string source = run.Config.Model.Source;
         if (BlobLocation.IsBlobUrl(source))
-            return new BlobModelCache(PipelinePlanner.BlobCacheRoot(run.Options), new BlobClients(run.Options.Environment))
+            return run.Options.BlobCache()
                 .PullAsync(BlobLocation.Parse(source), run.Progress, run.Cancellation).GetAwaiter().GetResult().Folder;
         string folder = run.Resolve(source);
         if (!Directory.Exists(folder)) throw new InvalidInputException($"model.source '{source}': folder {folder} not found.");

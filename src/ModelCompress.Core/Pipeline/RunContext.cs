@@ -13,6 +13,9 @@ public sealed record RunOptions(string OutRoot, bool Resume = false, IProgressSi
     /// <summary>Where storage credentials are read (<see cref="Storage.BlobClients"/>); the process environment by default.</summary>
     public Func<string, string?>? Environment { get; init; }
 
+    /// <summary>The mirror of blob model sources, under <see cref="AssetRoot"/>, with this run's credentials.</summary>
+    public Storage.BlobModelCache BlobCache() => new(Path.Combine(AssetRoot, "blobs"), new Storage.BlobClients(Environment));
+
     /// <summary>Built-in assets (the demo model) live here: <c>$MODELCOMPRESS_CACHE</c>, else <c>~/.cache/modelcompress</c>.</summary>
     public string AssetRoot => AssetCache ?? (System.Environment.GetEnvironmentVariable("MODELCOMPRESS_CACHE") is { Length: > 0 } env
         ? env : Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".cache", "modelcompress"));
