@@ -47,8 +47,11 @@ public sealed class CheckpointReader : IDisposable
 
     private void OpenShards(string index)
     {
-        var weightMap = (JsonNode.Parse(File.ReadAllText(index)) as JsonObject)?["weight_map"] as JsonObject
+        var weightMap = JsonInput.ReadObject(index)["weight_map"] as JsonObject
                         ?? throw CheckpointException.BadConfig(index, "missing 'weight_map'");
+        foreach (var (tensor, shard) in weightMap)
+            if (shard is not JsonValue v || !v.TryGetValue(out string? file) || file.Length == 0 || Path.GetFileName(file) != file)
+                throw CheckpointException.BadConfig(index, $"weight_map entry '{tensor}' must name a shard file in the same folder");
         var shardNames = weightMap.Select(p => p.Value!.GetValue<string>()).Distinct().Order(StringComparer.Ordinal);
         foreach (string shard in shardNames) Add(SafetensorsFile.Open(Path.Combine(Folder, shard)));
         foreach (var (tensor, shard) in weightMap)

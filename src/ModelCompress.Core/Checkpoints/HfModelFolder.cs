@@ -23,6 +23,7 @@ public static class HfModelFolder
     {
         var config = LlamaConfig.Load(folder);
         using var reader = CheckpointReader.Open(folder);
+        TensorInventory.Check(config, reader);
         var model = ModelFactory.Create(config, device, dtype, layers, projections);
         try
         {

@@ -135,23 +135,29 @@ public sealed class SafetensorsFile : IDisposable
         try { doc = JsonDocument.Parse(header); }
         catch (JsonException e) { throw CheckpointException.BadSafetensors(path, $"header is not JSON ({e.Message})"); }
         using var _ = doc;
+        if (doc.RootElement.ValueKind != JsonValueKind.Object) throw CheckpointException.BadSafetensors(path, "header is not a JSON object");
         var entries = new List<SafetensorsEntry>();
         var metadata = new Dictionary<string, string>();
         foreach (var property in doc.RootElement.EnumerateObject())
         {
             if (property.Name == "__metadata__")
             {
-                foreach (var m in property.Value.EnumerateObject()) metadata[m.Name] = m.Value.GetString() ?? "";
+                if (property.Value.ValueKind != JsonValueKind.Object) throw CheckpointException.BadSafetensors(path, "__metadata__ is not an object");
+                foreach (var m in property.Value.EnumerateObject())
+                    metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()!
+                        : throw CheckpointException.BadSafetensors(path, $"__metadata__ value '{m.Name}' is not a string");
                 continue;
             }
             entries.Add(ParseEntry(path, property));
         }
+        if (entries.GroupBy(e => e.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw CheckpointException.BadSafetensors(path, $"tensor '{twice.Key}' is listed twice");
         entries.Sort((a, b) => a.Begin.CompareTo(b.Begin));
         long expected = 0;
         foreach (var e in entries)
         {
             if (e.Begin != expected) throw CheckpointException.BadSafetensors(path, $"tensor '{e.Name}' starts at {e.Begin}, expected {expected}");
-            if (e.Elements * e.DType.Size() != e.ByteLength)
+            if (e.Begin > e.End || Bytes(e) != e.ByteLength)
                 throw CheckpointException.BadSafetensors(path, $"tensor '{e.Name}' has {e.ByteLength} bytes for shape [{string.Join(", ", e.Shape)}] of {e.DType}");
             expected = e.End;
         }
@@ -162,12 +168,26 @@ public sealed class SafetensorsFile : IDisposable
     private static SafetensorsEntry ParseEntry(string path, JsonProperty property)
     {
         var v = property.Value;
-        if (!v.TryGetProperty("dtype", out var dt) || !TensorDTypes.TryParse(dt.GetString() ?? "", out var dtype))
-            throw CheckpointException.BadSafetensors(path, $"tensor '{property.Name}' has a missing or unsupported dtype");
-        if (!v.TryGetProperty("shape", out var shape) || !v.TryGetProperty("data_offsets", out var offsets) || offsets.GetArrayLength() != 2)
-            throw CheckpointException.BadSafetensors(path, $"tensor '{property.Name}' lacks shape or data_offsets");
-        return new SafetensorsEntry(property.Name, dtype, shape.EnumerateArray().Select(d => d.GetInt64()).ToArray(),
-            offsets[0].GetInt64(), offsets[1].GetInt64());
+        string name = property.Name;
+        if (v.ValueKind != JsonValueKind.Object) throw CheckpointException.BadSafetensors(path, $"tensor '{name}' is not described by an object");
+        if (!v.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String || !TensorDTypes.TryParse(dt.GetString()!, out var dtype))
+            throw CheckpointException.BadSafetensors(path, $"tensor '{name}' has a missing or unsupported dtype");
+        if (!v.TryGetProperty("shape", out var shape) || !v.TryGetProperty("data_offsets", out var offsets)
+            || shape.ValueKind != JsonValueKind.Array || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
+            throw CheckpointException.BadSafetensors(path, $"tensor '{name}' lacks shape or data_offsets");
+        long[] dims = Integers(path, name, "shape", shape), range = Integers(path, name, "data_offsets", offsets);
+        return new SafetensorsEntry(name, dtype, dims, range[0], range[1]);
+    }
+
+    private static long[] Integers(string path, string name, string field, JsonElement array) =>
+        array.EnumerateArray().Select(d => d.ValueKind == JsonValueKind.Number && d.TryGetInt64(out long x) && x >= 0 ? x
+            : throw CheckpointException.BadSafetensors(path, $"tensor '{name}' has a {field} entry that is not a non-negative integer")).ToArray();
+
+    /// <summary>The bytes the entry's shape and dtype need, or -1 when that overflows (a corrupt shape).</summary>
+    private static long Bytes(SafetensorsEntry e)
+    {
+        try { return checked(e.Shape.Aggregate(1L, (a, d) => checked(a * d)) * e.DType.Size()); }
+        catch (OverflowException) { return -1; }
     }
 
     public void Dispose() => handle.Dispose();

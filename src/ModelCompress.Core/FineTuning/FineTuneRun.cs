@@ -1,3 +1,4 @@
+using ModelCompress.Core.Checkpoints;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ModelCompress.Core.Data;
@@ -26,7 +27,7 @@ public static class FineTuneRun
     {
         var options = request.Options;
         options.Validate();
-        LlamaConfig.Load(request.ModelFolder); // a bad folder fails before data is tokenized
+        TensorInventory.Validate(request.ModelFolder); // a bad folder fails before data is tokenized
         var tokenizer = TokenizerLoader.FromFolder(request.ModelFolder);
         if (!File.Exists(request.DataFile)) throw new FileNotFoundException($"{request.DataFile}: file not found.", request.DataFile);
         var examples = request.Format == DataFormat.Text

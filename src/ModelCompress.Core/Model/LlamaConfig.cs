@@ -41,39 +41,53 @@ public sealed record LlamaConfig
 
     public int KvDim => NumKeyValueHeads * HeadDim;
 
-    /// <summary>Parses a config.json; throws <see cref="CheckpointException"/> naming any missing field or unsupported type.</summary>
+    /// <summary>
+    /// Parses a config.json; throws <see cref="CheckpointException"/> naming every missing, mistyped or incoherent field
+    /// (heads that do not divide the width, KV heads that do not divide the heads, counts that are not positive).
+    /// </summary>
     public static LlamaConfig Parse(string json, string source)
     {
-        var root = JsonNode.Parse(json) as JsonObject ?? throw CheckpointException.BadConfig(source, "the file is not a JSON object");
-        string modelType = root["model_type"]?.GetValue<string>() ?? throw CheckpointException.BadConfig(source, "missing 'model_type'");
-        if (!SupportedModelTypes.Contains(modelType))
-            throw CheckpointException.UnsupportedModelType(source, modelType);
-        int Req(string key) => root[key]?.GetValue<int>() ?? throw CheckpointException.BadConfig(source, $"missing '{key}'");
-        int heads = Req("num_attention_heads");
-        int hidden = Req("hidden_size");
-        bool llamaBias = root["attention_bias"]?.GetValue<bool>() ?? false;
-        return new LlamaConfig
+        var root = JsonInput.ParseObject(json, source);
+        var f = new ConfigFields(root, source);
+        string? modelType = f.String("model_type");
+        if (modelType is null) f.Problems.Add("missing 'model_type'");
+        else if (!SupportedModelTypes.Contains(modelType)) throw CheckpointException.UnsupportedModelType(source, modelType);
+        int heads = f.Positive("num_attention_heads"), hidden = f.Positive("hidden_size");
+        int kvHeads = f.Positive("num_key_value_heads", heads), vocab = f.Positive("vocab_size");
+        int? headDim = f.Int("head_dim");
+        bool llamaBias = f.Bool("attention_bias") ?? false;
+        var config = new LlamaConfig
         {
-            ModelType = modelType,
-            VocabSize = Req("vocab_size"),
+            ModelType = modelType ?? "",
+            VocabSize = vocab,
             HiddenSize = hidden,
-            IntermediateSize = Req("intermediate_size"),
-            NumHiddenLayers = Req("num_hidden_layers"),
+            IntermediateSize = f.Positive("intermediate_size"),
+            NumHiddenLayers = f.Positive("num_hidden_layers"),
             NumAttentionHeads = heads,
-            NumKeyValueHeads = root["num_key_value_heads"]?.GetValue<int>() ?? heads,
-            HeadDim = root["head_dim"]?.GetValue<int?>() ?? hidden / heads,
-            RmsNormEps = root["rms_norm_eps"]?.GetValue<double>() ?? 1e-6,
-            RopeTheta = root["rope_theta"]?.GetValue<double>() ?? 10000,
-            RopeScaling = ParseRopeScaling(root["rope_scaling"] as JsonObject, source),
-            MaxPositionEmbeddings = root["max_position_embeddings"]?.GetValue<int>() ?? 2048,
-            TieWordEmbeddings = root["tie_word_embeddings"]?.GetValue<bool>() ?? false,
+            NumKeyValueHeads = kvHeads,
+            HeadDim = headDim ?? (heads > 0 ? hidden / heads : 0),
+            RmsNormEps = f.PositiveDouble("rms_norm_eps", 1e-6),
+            RopeTheta = f.PositiveDouble("rope_theta", 10000),
+            RopeScaling = ParseRopeScaling(root["rope_scaling"] as JsonObject, f),
+            MaxPositionEmbeddings = f.Positive("max_position_embeddings", 2048),
+            TieWordEmbeddings = f.Bool("tie_word_embeddings") ?? false,
             AttentionBias = modelType == "qwen2" || llamaBias,
             OutputBias = modelType != "qwen2" && llamaBias,
-            BosTokenId = root["bos_token_id"]?.GetValue<int?>(),
-            EosTokenIds = ParseIds(root["eos_token_id"]),
-            TorchDtype = root["torch_dtype"]?.GetValue<string>(),
+            BosTokenId = f.Int("bos_token_id"),
+            EosTokenIds = f.Ids("eos_token_id"),
+            TorchDtype = f.String("torch_dtype"),
             Json = root,
         };
+        if (heads > 0 && kvHeads > 0 && heads % kvHeads != 0)
+            f.Problems.Add($"num_key_value_heads ({kvHeads}) must divide num_attention_heads ({heads})");
+        if (headDim is null && heads > 0 && hidden > 0 && hidden % heads != 0)
+            f.Problems.Add($"num_attention_heads ({heads}) must divide hidden_size ({hidden}), or head_dim must be given");
+        if (headDim is <= 0 || config.HeadDim % 2 != 0)
+            f.Problems.Add($"the head width ({config.HeadDim}) must be a positive even number for rotary positions");
+        foreach (int id in config.EosTokenIds.Concat(config.BosTokenId is { } b ? [b] : []))
+            if (vocab > 0 && (id < 0 || id >= vocab)) f.Problems.Add($"token id {id} (bos/eos) is outside the vocabulary 0..{vocab - 1}");
+        if (f.Problems.Count > 0) throw CheckpointException.BadConfig(source, string.Join("; ", f.Problems));
+        return config;
     }
 
     /// <summary>Reads <c>config.json</c> from a model folder.</summary>
@@ -81,7 +95,7 @@ public sealed record LlamaConfig
     {
         string path = Path.Combine(folder, "config.json");
         if (!File.Exists(path)) throw CheckpointException.MissingFile(path);
-        return Parse(File.ReadAllText(path), path);
+        return Parse(JsonInput.ReadText(path), path);
     }
 
     /// <summary>This config with a different layer count, reflected in <see cref="Json"/> too.</summary>
@@ -95,21 +109,17 @@ public sealed record LlamaConfig
     /// <summary>The config.json text (indented, fields in their original order).</summary>
     public string ToJson() => Json.ToJsonString(JsonDefaults.Indented);
 
-    private static Llama3RopeScaling? ParseRopeScaling(JsonObject? node, string source)
+    private static Llama3RopeScaling? ParseRopeScaling(JsonObject? node, ConfigFields f)
     {
         if (node is null) return null;
-        string type = (node["rope_type"] ?? node["type"])?.GetValue<string>() ?? "default";
-        if (type == "default") return null;
-        if (type != "llama3") throw CheckpointException.BadConfig(source, $"rope_scaling type '{type}' is not supported (supported: llama3)");
-        return new Llama3RopeScaling(
-            node["factor"]!.GetValue<double>(), node["low_freq_factor"]!.GetValue<double>(),
-            node["high_freq_factor"]!.GetValue<double>(), node["original_max_position_embeddings"]!.GetValue<int>());
+        var rope = new ConfigFields(node, f.Source, "rope_scaling.");
+        string type = rope.String("rope_type") ?? rope.String("type") ?? "default";
+        Llama3RopeScaling? scaling = null;
+        if (type == "llama3")
+            scaling = new Llama3RopeScaling(rope.PositiveDouble("factor"), rope.PositiveDouble("low_freq_factor"),
+                rope.PositiveDouble("high_freq_factor"), rope.Positive("original_max_position_embeddings"));
+        else if (type != "default") rope.Problems.Add($"rope_scaling type '{type}' is not supported (supported: llama3)");
+        f.Problems.AddRange(rope.Problems);
+        return scaling;
     }
-
-    private static IReadOnlyList<int> ParseIds(JsonNode? node) => node switch
-    {
-        null => [],
-        JsonArray array => array.Select(n => n!.GetValue<int>()).ToArray(),
-        _ => [node.GetValue<int>()],
-    };
 }

@@ -84,7 +84,7 @@ public static class PipelineRunner
     public static ModelArtifact BaseModel(RunContext run)
     {
         string folder = ResolveModel(run);
-        LlamaConfig.Load(folder);
+        TensorInventory.Validate(folder);
         return new ModelArtifact(folder, run.Key("model", run.Hasher.Folder(folder)));
     }
 

@@ -27,6 +27,7 @@ public static class CheckpointPruner
         var newIndex = kept.Select((source, i) => (source, i)).ToDictionary(p => p.source, p => p.i);
 
         using var reader = CheckpointReader.Open(input);
+        TensorInventory.Check(config, reader);
         var tensors = new List<TensorToWrite>();
         long before = 0, after = 0;
         foreach (var file in reader.Files)

@@ -1,3 +1,4 @@
+using ModelCompress.Core.Checkpoints;
 using ModelCompress.Core.Data;
 using ModelCompress.Core.Model;
 using ModelCompress.Core.Progress;
@@ -29,7 +30,7 @@ public static class LayerScorer
 
     public static LayerScores Score(ScoringRequest request, Device device, ScalarType dtype, IProgressSink? progress = null)
     {
-        var config = LlamaConfig.Load(request.ModelFolder);
+        var config = TensorInventory.Validate(request.ModelFolder);
         Validate(request, config);
         CalibrationSet? calibration = null;
         if (request.Metric.NeedsCalibration())

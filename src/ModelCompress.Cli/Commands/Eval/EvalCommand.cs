@@ -50,7 +50,7 @@ public static class EvalCommand
             if (taskNames.Count == 0 && corpora.Count == 0) throw new InvalidInputException("nothing to evaluate: give --tasks and/or --perplexity.");
             string folder = parse.GetValue(model)!.FullName;
             var (dev, type) = CommonOptions.Resolve(parse, device, dtype);
-            LlamaConfig.Load(folder);
+            TensorInventory.Validate(folder); // headers only: a bad folder fails before any data is read
             var tokenizer = TokenizerLoader.FromFolder(folder);
             var request = new EvaluationRequest(taskNames, corpora, dataDir, parse.GetValue(limit), parse.GetValue(shots), parse.GetValue(batch),
                 parse.GetValue(addBos), !parse.GetValue(naive), parse.GetValue(window));

@@ -26,7 +26,7 @@ public static class GenerateCommand
             if (parse.GetValue(maxNew) < 1) throw new InvalidInputException("--max-new-tokens must be at least 1.");
             string folder = parse.GetValue(model)!.FullName;
             var (dev, type) = CommonOptions.Resolve(parse, device, dtype);
-            LlamaConfig.Load(folder); // cheap checks first: a bad folder fails before the tokenizer or weights are read
+            TensorInventory.Validate(folder); // cheap checks first: a bad folder fails before the tokenizer or weights are read
             var tokenizer = TokenizerLoader.FromFolder(folder);
             using var llm = HfModelFolder.Load(folder, dev, type);
             var ids = tokenizer.Encode(parse.GetValue(prompt)!, addBos: tokenizer.BosId is not null);

@@ -1,3 +1,4 @@
+using ModelCompress.Core.Checkpoints;
 using System.CommandLine;
 using ModelCompress.Cli.Commands.Score;
 using ModelCompress.Core.Model;
@@ -25,7 +26,7 @@ public static class PruneCommand
         command.SetAction(parse =>
         {
             string input = parse.GetValue(model)!.FullName;
-            var config = LlamaConfig.Load(input);
+            var config = TensorInventory.Validate(input);
             var (removed, method, scores) = Choose(parse, input, config, scoring, remove, layers, scoresFile);
             var report = CheckpointPruner.Prune(input, parse.GetValue(outDir)!.FullName, removed, method, scores?.Layers,
                 ConsoleProgress.ForStandardError());
