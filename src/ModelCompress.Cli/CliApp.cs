@@ -53,7 +53,11 @@ public static class CliApp
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var e in parsed.Errors) error.WriteLine($"error: {e.Message}");
+            foreach (string message in ParseErrors.Describe(root, args, parsed.Errors.Select(e => e.Message).ToList()))
+            {
+                error.WriteLine($"error: {message}");
+                if (azurePipelines) error.WriteLine(AzurePipelines.LogIssue("error", message));
+            }
             error.WriteLine("Run 'dotnet compress --help' (or add --help to a command) for usage.");
             return ExitCodes.InvalidInput;
         }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelCompress.Core.Model;
@@ -11,21 +10,8 @@ namespace ModelCompress.Core;
 /// </summary>
 public static class JsonInput
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    /// <summary>The file's text, refusing bytes that are not UTF-8 (named with their offset).</summary>
-    public static string ReadText(string path)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        try { return StrictUtf8.GetString(bytes); }
-        catch (DecoderFallbackException e)
-        {
-            throw new InvalidInputException($"{path}: not UTF-8 text (invalid byte at offset {e.Index}). Save the file as UTF-8.");
-        }
-    }
-
     /// <summary>Parses <paramref name="path"/> and requires a JSON object at its top.</summary>
-    public static JsonObject ReadObject(string path) => ParseObject(ReadText(path), path);
+    public static JsonObject ReadObject(string path) => ParseObject(InputText.Read(path, "JSON file"), path);
 
     /// <summary>Parses <paramref name="json"/> from <paramref name="source"/> and requires a JSON object at its top.</summary>
     public static JsonObject ParseObject(string json, string source) =>

@@ -1,3 +1,4 @@
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace ModelCompress.Core.Config;
@@ -19,7 +20,13 @@ internal static class ConfigOverrides
         }
         string[] keys = assignment[..eq].Trim().Split('.');
         var value = new YamlStream();
-        value.Load(new StringReader(assignment[(eq + 1)..]));
+        try { value.Load(new StringReader(assignment[(eq + 1)..])); }
+        catch (YamlException e)
+        {
+            errors.Add(new ConfigError(file, 0, 0, assignment[..eq], $"--set {assignment}: the value is not valid YAML: {e.InnerException?.Message ?? e.Message}",
+                "quote the value, e.g. --set 'key=\"[x\"'."));
+            return;
+        }
         var node = value.Documents.Count > 0 ? value.Documents[0].RootNode : new YamlScalarNode("");
         origins[node] = $"--set {assignment}";
         YamlNode current = root;
@@ -30,10 +37,12 @@ internal static class ConfigOverrides
             {
                 case YamlMappingNode mapping:
                     var key = new YamlScalarNode(keys[i]);
+                    origins[key] = $"--set {assignment}"; // an unknown key is reported as coming from --set, not from line 1
                     if (last) { mapping.Children[key] = node; return; }
                     if (!mapping.Children.TryGetValue(key, out var child))
                     {
                         child = new YamlMappingNode();
+                        origins[child] = $"--set {assignment}";
                         mapping.Children[key] = child;
                     }
                     current = child;

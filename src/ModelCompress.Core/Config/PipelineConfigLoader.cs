@@ -41,7 +41,8 @@ public static class PipelineConfigLoader
         try { stream.Load(new StringReader(yaml)); }
         catch (YamlException e)
         {
-            throw new ConfigException([new ConfigError(file, (int)e.Start.Line, (int)e.Start.Column, "", $"not valid YAML: {e.InnerException?.Message ?? e.Message}")]);
+            throw new ConfigException([TabIndentation(yaml, file) ?? new ConfigError(file, (int)e.Start.Line, (int)e.Start.Column, "",
+                $"not valid YAML: {e.InnerException?.Message ?? e.Message}")]);
         }
         var root = stream.Documents.Count == 0 ? new YamlMappingNode() : stream.Documents[0].RootNode;
         var origins = new Dictionary<YamlNode, string>(ReferenceEqualityComparer.Instance);
@@ -56,5 +57,19 @@ public static class PipelineConfigLoader
         errors.AddRange(converter.Errors.Skip(structural));
         if (errors.Count > 0) throw new ConfigException(errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
         return json!;
+    }
+
+    /// <summary>The first tab in a line's indentation: YAML forbids them, and the parser reports them far from where they are.</summary>
+    private static ConfigError? TabIndentation(string yaml, string file)
+    {
+        var lines = yaml.ReplaceLineEndings("\n").Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string indent = lines[i][..(lines[i].Length - lines[i].TrimStart(' ', '\t').Length)];
+            if (indent.Contains('\t'))
+                return new ConfigError(file, i + 1, indent.IndexOf('\t') + 1, "", "a tab is used for indentation; YAML indents with spaces only.",
+                    "replace the tab with spaces.");
+        }
+        return null;
     }
 }

@@ -37,7 +37,7 @@ internal sealed class YamlToJson(string file, IReadOnlyDictionary<YamlNode, stri
             var field = fields.FirstOrDefault(f => f.Name == key);
             if (field is null)
             {
-                string? near = Nearest(key, fields.Select(f => f.Name));
+                string? near = Suggestions.Nearest(key, fields.Select(f => f.Name));
                 Error(keyNode, Join(path, key), $"unknown field '{key}' in {spec.Name}.",
                     near is null ? $"known fields: {string.Join(", ", fields.Select(f => f.Name))}." : $"did you mean '{near}'?");
                 continue;
@@ -109,7 +109,7 @@ internal sealed class YamlToJson(string file, IReadOnlyDictionary<YamlNode, stri
                 return text is "true" or "false" ? JsonValue.Create(text == "true") : Fail(node, path, $"'{text}' is not true or false.");
             case ValueKind.Enum:
                 if (field.Allowed!.Contains(text)) return JsonValue.Create(text);
-                string? near = Nearest(text, field.Allowed!);
+                string? near = Suggestions.Nearest(text, field.Allowed!);
                 Error(node, path, $"'{text}' is not one of: {string.Join(", ", field.Allowed!)}.", near is null ? null : $"did you mean '{near}'?");
                 return null;
             default:
@@ -150,19 +150,4 @@ internal sealed class YamlToJson(string file, IReadOnlyDictionary<YamlNode, stri
     }
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
-
-    /// <summary>The closest known name within edit distance 2, for "did you mean" hints.</summary>
-    public static string? Nearest(string word, IEnumerable<string> candidates) =>
-        candidates.Select(c => (c, d: Distance(word, c))).Where(p => p.d <= 2).OrderBy(p => p.d).Select(p => p.c).FirstOrDefault();
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (int i = 1; i <= a.Length; i++)
-            for (int j = 1; j <= b.Length; j++)
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        return d[a.Length, b.Length];
-    }
 }

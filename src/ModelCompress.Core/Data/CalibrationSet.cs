@@ -26,9 +26,9 @@ public sealed class CalibrationSet
     {
         if (samples < 1) throw new InvalidInputException($"--samples must be at least 1 (got {samples}).");
         if (seqLen < 2) throw new InvalidInputException($"--seq-len must be at least 2 (got {seqLen}).");
-        if (!File.Exists(file)) throw new InvalidInputException($"{file}: calibration file not found.");
+        string text = InputText.ReadNonEmpty(file, "calibration text");
         byte[] bytes = File.ReadAllBytes(file);
-        var ids = tokenizer.Encode(System.Text.Encoding.UTF8.GetString(bytes));
+        var ids = tokenizer.Encode(text);
         int available = ids.Count / seqLen;
         if (available < samples)
             throw new InvalidInputException(

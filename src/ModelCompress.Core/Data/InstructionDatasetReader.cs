@@ -57,7 +57,7 @@ public static class InstructionDatasetReader
     {
         var records = new List<InstructionRecord>();
         int number = 0;
-        foreach (string text in File.ReadLines(path, Encoding.UTF8))
+        foreach (string text in InputText.Lines(path, "training data"))
         {
             number++;
             if (string.IsNullOrWhiteSpace(text)) continue;

@@ -29,6 +29,9 @@ public sealed class EvaluationDataException : Exception
     public static EvaluationDataException Malformed(string path, int line, string problem) =>
         new($"{path}:{line}: {problem}.", path, line);
 
+    public static EvaluationDataException Empty(string path) =>
+        new($"{path}: holds no items (the file is empty or blank). Give one JSON object per line.", path, null);
+
     public static EvaluationDataException CountMismatch(string path, int expected, int actual, string what) =>
         new($"{path}: has {actual} {what} but {expected} were expected.", path, null);
 

@@ -26,7 +26,7 @@ public static class EvaluationRunner
         var options = new TaskLoadOptions(request.DataDir, request.Limit, request.NumFewshot);
         var loaded = definitions.Select(d => (Task: d, Items: d.Load(options))).ToList();
         var texts = request.PerplexityFiles.Select(p => (p.Name, Text: File.Exists(p.Path)
-            ? File.ReadAllText(p.Path) : throw EvaluationDataException.MissingFile(p.Path, "perplexity text"))).ToList();
+            ? InputText.ReadNonEmpty(p.Path, "perplexity text") : throw EvaluationDataException.MissingFile(p.Path, "perplexity text"))).ToList();
 
         model.eval();
         var encoder = new RequestEncoder(tokenizer, request.AddBos);

@@ -20,6 +20,7 @@ public sealed class MultipleChoiceEvaluator(RequestEncoder encoder, ILogLikeliho
         {
             var lls = sums.Skip(next).Take(item.Requests.Count).ToArray();
             next += item.Requests.Count;
+            foreach (double ll in lls) NonFinite.Check(ll, $"task {task.Name}, item {item.Id}: a choice's log-likelihood");
             results.Add(Judge(item, lls));
         }
         return new TaskResult(task.Name, task.Metrics, results, numFewshot);

@@ -53,6 +53,7 @@ public static partial class PerplexityEvaluator
         }
         long words = Whitespace().Split(scored).Length;
         long bytes = Encoding.UTF8.GetByteCount(scored);
+        NonFinite.Check(nll, $"the perplexity text {name}: its negative log-likelihood");
         return new PerplexityResult(name, nll, tokens, words, bytes, windows.Count, window);
     }
 

@@ -31,7 +31,7 @@ public static class FineTuneRun
         var tokenizer = TokenizerLoader.FromFolder(request.ModelFolder);
         if (!File.Exists(request.DataFile)) throw new FileNotFoundException($"{request.DataFile}: file not found.", request.DataFile);
         var examples = request.Format == DataFormat.Text
-            ? TrainingExamples.FromText(File.ReadAllText(request.DataFile), tokenizer, options.MaxLength)
+            ? TrainingExamples.FromText(InputText.ReadNonEmpty(request.DataFile, "training text"), tokenizer, options.MaxLength)
             : TrainingExamples.FromRecords(InstructionDatasetReader.Read(request.DataFile, request.Format), request.Template, tokenizer, options.MaxLength);
         if (examples.Count == 0) throw DatasetException.Empty(request.DataFile);
         var (train, validation) = DataSplit.Split(examples, options.ValidationSize, options.Seed, request.DataFile);

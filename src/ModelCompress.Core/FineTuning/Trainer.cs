@@ -74,6 +74,7 @@ public static class Trainer
                 loss += microLoss.item<float>();
                 tokens += micro.Sum(e => e.Ids.Length);
             }
+            NonFinite.Check(loss, $"the training loss at step {step + 1}", "Lower the learning rate (lr), or check the model for NaN or Inf weights.");
             nn.utils.clip_grad_norm_(trainable.Select(p => p.Parameter), options.MaxGradNorm);
             optimizer.step();
             optimizer.zero_grad();

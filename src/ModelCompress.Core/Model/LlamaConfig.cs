@@ -95,7 +95,7 @@ public sealed record LlamaConfig
     {
         string path = Path.Combine(folder, "config.json");
         if (!File.Exists(path)) throw CheckpointException.MissingFile(path);
-        return Parse(JsonInput.ReadText(path), path);
+        return Parse(InputText.Read(path, "config.json"), path);
     }
 
     /// <summary>This config with a different layer count, reflected in <see cref="Json"/> too.</summary>

@@ -41,6 +41,7 @@ public static class LayerScorer
         var context = new ScoringContext(request.ModelFolder, config, calibration, request.Seed, device, dtype, request.LowMemory,
             request.BiReduction, request.BlockSize, progress ?? NullProgress.Instance);
         var result = For(request.Metric).Score(context);
+        foreach (var layer in result.Layers) NonFinite.Check(layer.Score, $"{request.ModelFolder}: the {request.Metric.Name()} score of layer {layer.Index}");
         var settings = new ScoreSettings(
             request.Metric == ScoringMetric.BlockInfluence ? (request.BiReduction == BlockInfluenceReduction.PerToken ? "per-token" : "flattened") : null,
             request.Metric == ScoringMetric.Angular ? request.BlockSize : null);

@@ -24,6 +24,8 @@ public static class GenerateCommand
         command.SetAction(parse =>
         {
             if (parse.GetValue(maxNew) < 1) throw new InvalidInputException("--max-new-tokens must be at least 1.");
+            if (!(parse.GetValue(temperature) >= 0) || !double.IsFinite(parse.GetValue(temperature)))
+                throw new InvalidInputException($"--temperature must be 0 (greedy) or a positive number (got {parse.GetValue(temperature)}).");
             string folder = parse.GetValue(model)!.FullName;
             var (dev, type) = CommonOptions.Resolve(parse, device, dtype);
             TensorInventory.Validate(folder); // cheap checks first: a bad folder fails before the tokenizer or weights are read

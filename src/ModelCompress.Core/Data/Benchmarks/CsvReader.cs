@@ -12,7 +12,7 @@ public static class CsvReader
     public static IEnumerable<Record> Read(string path)
     {
         if (!File.Exists(path)) throw EvaluationDataException.MissingFile(path, "CSV benchmark file");
-        string text = File.ReadAllText(path, Encoding.UTF8);
+        string text = InputText.Read(path, "CSV benchmark file");
         var fields = new List<string>();
         var field = new StringBuilder();
         int line = 1, start = 1, i = 0;

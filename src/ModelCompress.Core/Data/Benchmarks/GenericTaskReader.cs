@@ -19,8 +19,9 @@ public static class GenericTaskReader
     {
         if (!File.Exists(taskFile)) throw EvaluationDataException.MissingFile(taskFile, "task file");
         JsonElement json;
-        try { json = JsonDocument.Parse(File.ReadAllText(taskFile)).RootElement; }
-        catch (JsonException e) { throw EvaluationDataException.Malformed(taskFile, (int)(e.LineNumber ?? 0) + 1, $"not valid JSON ({e.Message})"); }
+        try { json = JsonDocument.Parse(InputText.Read(taskFile, "task file")).RootElement; }
+        catch (JsonException e) { throw JsonInput.Invalid(taskFile, e); }
+        if (json.ValueKind != JsonValueKind.Object) throw EvaluationDataException.Malformed(taskFile, 1, "a task file must be a JSON object");
         var spec = new JsonlReader.Line(taskFile, 1, json);
         string name = spec.String("name");
         string data = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(taskFile))!, spec.String("data"));
@@ -28,7 +29,8 @@ public static class GenericTaskReader
         if (!template.Contains("{context}")) throw EvaluationDataException.BadValue(taskFile, 1, "template", "has no {context} placeholder");
         string separator = spec.OptionalString("separator") ?? " ";
         var metrics = json.TryGetProperty("metrics", out var m)
-            ? m.EnumerateArray().Select(x => x.GetString() switch
+            ? (m.ValueKind == JsonValueKind.Array ? m.EnumerateArray() : throw EvaluationDataException.BadValue(taskFile, 1, "metrics", "is not a list"))
+                .Select(x => (x.ValueKind == JsonValueKind.String ? x.GetString() : x.GetRawText()) switch
             {
                 "acc" => ChoiceMetric.Acc,
                 "acc_norm" => ChoiceMetric.AccNorm,

@@ -33,7 +33,7 @@ public static class JsonlReader
     {
         if (!File.Exists(path)) throw EvaluationDataException.MissingFile(path, "JSON Lines benchmark file");
         int number = 0, yielded = 0;
-        foreach (string text in File.ReadLines(path))
+        foreach (string text in InputText.Lines(path, "benchmark file"))
         {
             number++;
             if (string.IsNullOrWhiteSpace(text)) continue;
@@ -45,13 +45,14 @@ public static class JsonlReader
             yielded++;
             yield return new Line(path, number, json);
         }
+        if (yielded == 0 && limit is not 0) throw EvaluationDataException.Empty(path);
     }
 
     /// <summary>Reads a labels file (one integer per line, as PIQA's <c>valid-labels.lst</c>) with its line numbers.</summary>
     public static IReadOnlyList<(int Line, string Label)> ReadLabels(string path)
     {
         if (!File.Exists(path)) throw EvaluationDataException.MissingFile(path, "labels file");
-        return File.ReadLines(path).Select((text, i) => (i + 1, text.Trim())).Where(x => x.Item2.Length > 0).ToList();
+        return InputText.Lines(path, "labels file").Select((text, i) => (i + 1, text.Trim())).Where(x => x.Item2.Length > 0).ToList();
     }
 
     /// <summary>Parses <paramref name="label"/> as an index in [0, <paramref name="choices"/>) after subtracting <paramref name="offset"/>.</summary>
