@@ -23,7 +23,6 @@ public static class HfModelFolder
     {
         var config = LlamaConfig.Load(folder);
         using var reader = CheckpointReader.Open(folder);
-        TensorInventory.Check(config, reader);
         var model = ModelFactory.Create(config, device, dtype, layers, projections);
         try
         {
@@ -81,12 +80,24 @@ public static class HfModelFolder
     {
         var (file, entry) = reader.Locate(source);
         if (parameter.device_type == TorchSharp.DeviceType.CPU && parameter.dtype == entry.DType.ToScalarType() && parameter.is_contiguous())
-        {
             file.ReadInto(entry, parameter.bytes);
-            return;
+        else
+        {
+            using var loaded = file.Read(entry);
+            parameter.copy_(loaded);
         }
-        using var loaded = file.Read(entry);
-        parameter.copy_(loaded);
+        RequireFinite(parameter, file.Path, source);
+    }
+
+    /// <summary>
+    /// One reduction per loaded tensor, on its device: a NaN or Inf weight is named where it is read, rather than surfacing as
+    /// NaN scores, losses or log-likelihoods later.
+    /// </summary>
+    public static void RequireFinite(Tensor tensor, string file, string key)
+    {
+        using var finite = tensor.isfinite().all();
+        if (!finite.item<bool>())
+            throw new CheckpointException($"{file}: tensor '{key}' holds NaN or Inf values. Re-export or re-download the checkpoint.");
     }
 
     /// <summary>

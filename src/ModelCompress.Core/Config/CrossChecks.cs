@@ -29,9 +29,9 @@ internal static class CrossChecks
             if (type == "prune") CheckPrune(stage, node, path, seen, all, report);
             if (type == "evaluate")
             {
-                foreach (var t in stage["tasks"]!.AsArray()) outputs.Add(Path.GetFileNameWithoutExtension(t!.GetValue<string>()));
+                foreach (string t in Strings(stage["tasks"])) outputs.Add(Path.GetFileNameWithoutExtension(t));
                 if (outputs.Contains("mmlu")) outputs.UnionWith(MmluCategories.Names.Select(c => $"mmlu_{c}"));
-                foreach (var t in stage["perplexity"]!.AsArray()) outputs.Add(Path.GetFileNameWithoutExtension(t!.GetValue<string>()));
+                foreach (string t in Strings(stage["perplexity"])) outputs.Add(Path.GetFileNameWithoutExtension(t));
             }
         }
         if (needsCalibration && json["calibration"] is null)
@@ -53,10 +53,13 @@ internal static class CrossChecks
         if (stage["iterative"] is JsonObject iterative)
         {
             if (stage["metric"] is null) report.Error(node, path, "iterative pruning re-scores between steps, so it needs a metric.");
-            string heal = iterative["heal"]!.GetValue<string>();
-            if (!all.Contains((heal, "finetune"))) report.Error(node, path, $"iterative.heal refers to '{heal}', which is not a finetune stage.");
+            if (iterative["heal"]?.GetValue<string>() is { } heal && !all.Contains((heal, "finetune"))) report.Error(node, path, $"iterative.heal refers to '{heal}', which is not a finetune stage.");
         }
     }
+
+    /// <summary>The strings of a list field; a field that failed structural validation is absent or partial here.</summary>
+    private static IEnumerable<string> Strings(JsonNode? list) =>
+        (list as JsonArray ?? []).Select(t => (t as JsonValue)?.GetValue<string>()).OfType<string>();
 
     private static bool RemovesNothingOrEverything(string remove)
     {

@@ -22,6 +22,16 @@ internal static class FileChecks
                 report.Error(Child(Child(root, "model"), "source"), "model.source",
                     Directory.Exists(folder) ? $"'{source}' has no config.json: not a Hugging Face model folder." : $"model folder '{source}' not found ({folder}).",
                     "give a folder with config.json, safetensors and a tokenizer, or a blob URL (az://ACCOUNT/CONTAINER/PREFIX).");
+            else
+            {
+                // The folder's config and its tensors' headers (no weights): a broken model fails validate and plan, not hours into a run.
+                try { Checkpoints.TensorInventory.Validate(folder); }
+                catch (Exception e) when (e is Checkpoints.CheckpointException or Model.InvalidInputException)
+                {
+                    report.Error(Child(Child(root, "model"), "source"), "model.source", e.Message,
+                        "fix or replace the model folder (config.json and safetensors from the same model).");
+                }
+            }
         }
         if (json["calibration"]?["text"]?.GetValue<string>() is { } text) FileExists(report, Child(Child(root, "calibration"), "text"), "calibration.text", text, baseDirectory);
         var stageNodes = YamlNodes.Items(root, "stages");
@@ -61,6 +71,6 @@ internal static class FileChecks
         var values = stage[key] as JsonArray ?? [];
         var items = Items(node, key);
         for (int j = 0; j < values.Count; j++)
-            check(values[j]!.GetValue<string>(), j < items.Count ? items[j] : node, $"{key}[{j}]");
+            if ((values[j] as JsonValue)?.GetValue<string>() is { } value) check(value, j < items.Count ? items[j] : node, $"{key}[{j}]");
     }
 }

@@ -72,6 +72,7 @@ public static class FineTuneModel
             {
                 var (file, entry) = reader.Locate(key);
                 using var loaded = file.Read(entry);
+                HfModelFolder.RequireFinite(loaded, file.Path, key);
                 if (parameter is null) { nf4[key].Load(loaded.to(device)); continue; }
                 if (!entry.Shape.SequenceEqual(parameter.shape)) throw CheckpointException.ShapeMismatch(key, parameter.shape, entry.Shape);
                 parameter.copy_(loaded);

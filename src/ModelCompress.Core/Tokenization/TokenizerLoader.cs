@@ -11,11 +11,23 @@ public static class TokenizerLoader
     {
         ArgumentNullException.ThrowIfNull(dir);
         if (!Directory.Exists(dir)) throw TokenizerException.NotFound(dir, "Model folder");
-        string json = Path.Combine(dir, "tokenizer.json");
-        if (File.Exists(json)) return FromHuggingFaceJson(json);
-        string model = Path.Combine(dir, "tokenizer.model");
-        if (File.Exists(model)) return SentencePieceTokenizer.Load(model);
-        throw TokenizerException.NotFound(dir, "tokenizer.json or tokenizer.model in model folder");
+        string json = Path.Combine(dir, "tokenizer.json"), model = Path.Combine(dir, "tokenizer.model");
+        var tokenizer = File.Exists(json) ? FromHuggingFaceJson(json)
+            : File.Exists(model) ? SentencePieceTokenizer.Load(model)
+            : throw TokenizerException.NotFound(dir, "tokenizer.json or tokenizer.model in model folder");
+        FitsModel(dir, tokenizer, File.Exists(json) ? json : model);
+        return tokenizer;
+    }
+
+    /// <summary>A tokenizer with ids beyond the model's embedding table would index past it: refuse the pair.</summary>
+    private static void FitsModel(string dir, ITokenizer tokenizer, string file)
+    {
+        string config = Path.Combine(dir, "config.json");
+        if (!File.Exists(config) || JsonInput.ReadObject(config)["vocab_size"] is not System.Text.Json.Nodes.JsonValue v
+            || !v.TryGetValue(out int vocab)) return;
+        if (tokenizer.VocabSize > vocab)
+            throw TokenizerException.Malformed(file, $"it has {tokenizer.VocabSize} tokens but config.json's vocab_size is {vocab}; " +
+                "the tokenizer belongs to another model", null);
     }
 
     /// <summary>
