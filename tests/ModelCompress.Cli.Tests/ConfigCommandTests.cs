@@ -19,9 +19,10 @@ public sealed class ConfigCommandTests : IDisposable
         Assert.Contains("model.source: model folder 'models/base' not found", missing.Err);
         Assert.Contains("calibration.text: file 'data/calibration.txt' not found", missing.Err);
         Assert.Contains("stages[1].data: file 'data/alpaca_data_cleaned.json' not found", missing.Err);
-        Directory.CreateDirectory(Path.Combine(temp, "models", "base"));
         Directory.CreateDirectory(Path.Combine(temp, "data"));
-        File.WriteAllText(Path.Combine(temp, "models", "base", "config.json"), "{}");
+        // A real model folder: validate checks its config and tensor headers too.
+        Assert.Equal(0, CliTestData.RunInProcess("convert", "llama2c", "--checkpoint", CliTestData.Data("models", "stories260K", "stories260K.bin"),
+            "--tokenizer", CliTestData.Data("models", "stories260K", "tok512.model"), "--out", Path.Combine(temp, "models", "base")).Code);
         File.WriteAllText(Path.Combine(temp, "data", "calibration.txt"), "text");
         File.WriteAllText(Path.Combine(temp, "data", "alpaca_data_cleaned.json"), "[]");
         var (code, output, error) = CliTestData.RunInProcess("validate", file);

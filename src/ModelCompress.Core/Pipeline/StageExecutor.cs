@@ -161,8 +161,10 @@ public sealed class StageExecutor(RunContext run)
             var config = new EvaluationConfig(model.Folder, model.Key, File.Exists(Path.Combine(model.Folder, "tokenizer.json")) ? "tokenizer.json" : "tokenizer.model",
                 request.AddBos, stage.Limit, stage.NumFewshot, stage.BatchSize, request.SharedContext, run.Device.type.ToString().ToLowerInvariant(),
                 Checkpoints.TensorDTypes.TorchDtypeName(run.DType), ToolInfo.Version);
+            var inputs = EvaluationRunner.Prepare(request, LlamaConfig.Load(model.Folder));
+            var tokenizer = TokenizerLoader.FromFolder(model.Folder);
             using var llm = HfModelFolder.Load(model.Folder, run.Device, run.DType);
-            var report = EvaluationRunner.Run(llm, TokenizerLoader.FromFolder(model.Folder), request, config, run.Progress);
+            var report = EvaluationRunner.Run(llm, tokenizer, inputs, config, run.Progress);
             report.WriteJson(Path.Combine(output, EvaluationArtifact.ResultsFile));
             report.WriteSamples(Path.Combine(output, EvaluationArtifact.SamplesFile));
         });

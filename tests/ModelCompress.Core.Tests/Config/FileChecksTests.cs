@@ -41,8 +41,8 @@ public sealed class FileChecksTests : IDisposable
     [Fact]
     public void ExistingFiles_BlobUrls_BuiltinPaths_AndCorpusNames_Pass()
     {
-        Directory.CreateDirectory(Path.Combine(temp, "base"));
-        File.WriteAllText(Path.Combine(temp, "base", "config.json"), "{}");
+        // A real model folder: validate checks its config and tensor headers too.
+        ModelCompress.Core.Checkpoints.Llama2cConverter.Convert(TestData.Stories260K, TestData.Tok512, Path.Combine(temp, "base"));
         File.WriteAllText(Path.Combine(temp, "train.txt"), "text");
         string file = Write("""
             name: x

@@ -50,15 +50,15 @@ public static class EvalCommand
             if (taskNames.Count == 0 && corpora.Count == 0) throw new InvalidInputException("nothing to evaluate: give --tasks and/or --perplexity.");
             string folder = parse.GetValue(model)!.FullName;
             var (dev, type) = CommonOptions.Resolve(parse, device, dtype);
-            TensorInventory.Validate(folder); // headers only: a bad folder fails before any data is read
+            var modelConfig = TensorInventory.Validate(folder); // headers only: a bad folder fails before any data is read
             var tokenizer = TokenizerLoader.FromFolder(folder);
             var request = new EvaluationRequest(taskNames, corpora, dataDir, parse.GetValue(limit), parse.GetValue(shots), parse.GetValue(batch),
                 parse.GetValue(addBos), !parse.GetValue(naive), parse.GetValue(window));
-            foreach (string task in taskNames) TaskRegistry.Resolve(task);
+            var inputs = EvaluationRunner.Prepare(request, modelConfig); // every task and text read and checked before the weights
             var config = new EvaluationConfig(folder, ModelHash(folder), TokenizerName(folder), request.AddBos, request.Limit, request.NumFewshot,
                 request.BatchSize, request.SharedContext, dev.type.ToString().ToLowerInvariant(), parse.GetValue(dtype)!, ToolVersion());
             using var llm = HfModelFolder.Load(folder, dev, type);
-            var report = EvaluationRunner.Run(llm, tokenizer, request, config, ConsoleProgress.ForStandardError());
+            var report = EvaluationRunner.Run(llm, tokenizer, inputs, config, ConsoleProgress.ForStandardError());
             string resultsPath = parse.GetValue(results)!.FullName;
             report.WriteJson(resultsPath);
             if (parse.GetValue(samples) is { } samplesFile) report.WriteSamples(samplesFile.FullName);
