@@ -22,15 +22,19 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal("passed", results["verdict"]!.GetValue<string>());
         double Value(string stage, string metric) => (stage == "baseline" ? results["baseline"] : stage == "candidate" ? results["candidate"]
             : results["evaluations"]![stage])![metric]!.GetValue<double>();
-        Assert.True(Value("baseline", "facts.acc") >= 0.8, $"the demo model learned its facts: {Value("baseline", "facts.acc")}");
-        const string ppl = "heldout.word_perplexity";
-        Assert.True(Value("pruned", ppl) > Value("baseline", ppl), $"pruning hurts: {Value("pruned", ppl)} vs {Value("baseline", ppl)}");
-        Assert.True(Value("candidate", ppl) < Value("pruned", ppl), $"healing helps: {Value("candidate", ppl)} vs {Value("pruned", ppl)}");
-        Assert.True(Value("candidate", "facts.acc") >= Value("pruned", "facts.acc"));
+        // Margins far above kernel noise: the demo's figures differ by CPU (libtorch picks kernels by instruction set), but on
+        // every CPU tried the early cut costs at least a quarter of the facts and half again the perplexity, and healing wins
+        // back most of both (README, "The built-in demo").
+        const string ppl = "heldout.word_perplexity", acc = "facts.acc";
+        Assert.True(Value("baseline", acc) >= 0.95, $"the demo model learned its facts: {Value("baseline", acc)}");
+        Assert.True(Value("pruned", acc) <= Value("baseline", acc) - 0.15, $"pruning costs facts: {Value("pruned", acc)} vs {Value("baseline", acc)}");
+        Assert.True(Value("pruned", ppl) >= 1.3 * Value("baseline", ppl), $"pruning costs perplexity: {Value("pruned", ppl)} vs {Value("baseline", ppl)}");
+        Assert.True(Value("candidate", ppl) <= 0.75 * Value("pruned", ppl), $"healing wins perplexity back: {Value("candidate", ppl)} vs {Value("pruned", ppl)}");
+        Assert.True(Value("candidate", acc) >= Value("pruned", acc) + 0.08, $"healing wins facts back: {Value("candidate", acc)} vs {Value("pruned", acc)}");
         Assert.Equal(143_648, Value("baseline", "parameters"));
         Assert.Equal(118_944, Value("candidate", "parameters"));
-        Assert.Equal([6, 7], results["pruning"]![0]!["removed_layers"]!.AsArray().Select(n => n!.GetValue<int>()));
-        Assert.Equal(5, results["gates"]!.AsArray().Count);
+        Assert.Equal([1, 2], results["pruning"]![0]!["removed_layers"]!.AsArray().Select(n => n!.GetValue<int>()));
+        Assert.Equal(4, results["gates"]!.AsArray().Count);
         string run = Path.Combine(runs, "demo-pruned");
         Assert.StartsWith("# ✅ PASSED — demo-pruned", File.ReadAllText(Path.Combine(run, "report.md")));
         Assert.True(File.Exists(Path.Combine(run, "scores.svg")) && File.Exists(Path.Combine(run, "model", "README.md")));
@@ -42,7 +46,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.All(planRows, row => Assert.Contains(" yes ", row));
         Assert.Contains("prune                  prune     yes         6        118,944", plan.Out);
 
-        var strict = CliTestData.RunInProcess("run", pipeline, "--out", runs, "--set", "gates.3.min=0.999");
+        var strict = CliTestData.RunInProcess("run", pipeline, "--out", runs, "--set", "gates.2.min=0.999");
         Assert.Equal(ExitCodes.GateFailed, strict.Code);
         Assert.StartsWith("FAILED: report at", strict.Out);
         Assert.Contains("average.acc** min 0.999", File.ReadAllText(Path.Combine(run, "report.md")));

@@ -47,7 +47,7 @@ public sealed class PackagedToolTests(PackagedToolFixture tool) : IClassFixture<
     [Fact]
     public void MSBuildSample_FailingGate_BuildFailsWithErrorNamingTheGate()
     {
-        var result = BuildSample("-p:CompressOverrides=gates.3.min=0.999");
+        var result = BuildSample("-p:CompressOverrides=gates.2.min=0.999");
 
         Assert.True(result.ExitCode != 0, result.ToString());
         Assert.True(result.Out.Contains("error MC0003: Quality gate failed:") && result.Out.Contains("average.acc min 0.999 ("), result.ToString());

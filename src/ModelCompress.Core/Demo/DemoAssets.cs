@@ -17,7 +17,7 @@ namespace ModelCompress.Core.Demo;
 public static class DemoAssets
 {
     /// <summary>Bump when anything below changes, so stale caches are rebuilt.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
     public const string Scheme = "builtin:demo";
     private const int WorldSeed = 7;
 
@@ -41,7 +41,7 @@ public static class DemoAssets
         progress.Message($"demo: building the built-in demo model and data in {root} (once)");
         using var staging = new StagingFolder(root);
         var world = new DemoWorld(WorldSeed);
-        File.WriteAllText(Path.Combine(staging.Staging, "pretrain.txt"), world.Text(6000, seed: 1));
+        File.WriteAllText(Path.Combine(staging.Staging, "pretrain.txt"), world.Text(12000, seed: 1));
         File.WriteAllText(Path.Combine(staging.Staging, "heal.txt"), world.Text(1500, seed: 2));
         File.WriteAllText(Path.Combine(staging.Staging, "calibration.txt"), world.Text(400, seed: 3));
         File.WriteAllText(Path.Combine(staging.Staging, "heldout.txt"), world.Text(400, seed: 4));
