@@ -90,7 +90,7 @@ public sealed class PlanReviewTests
     public void Plan_OnADeveloperMachine_SaysNothingIsReported()
     {
         Assert.Equal(
-            "gates:    5 on facts.acc, heldout.word_perplexity, average.acc, parameters\n" +
+            "gates:    4 on facts.acc, heldout.word_perplexity, average.acc, parameters\n" +
             "publish:  none (a passed run stays in the run folder)\n" +
             "review:   none (not a GitHub Actions run; pass --github-repo/--github-pr/--github-sha to report)\n", Plan(_ => null));
     }
