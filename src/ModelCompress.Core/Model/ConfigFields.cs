@@ -21,10 +21,14 @@ internal sealed class ConfigFields(JsonObject root, string source, string prefix
 
     public int? Int(string key) => Read(key, "a whole number", n => n is JsonValue v && v.TryGetValue(out int x) ? x : (int?)null);
 
-    /// <summary>A required (or defaulted) count that must be at least 1; 0 stands in for a missing value after a problem is recorded.</summary>
+    /// <summary>
+    /// A required (or defaulted) count that must be at least 1; 0 stands in for a missing value after a problem is recorded.
+    /// A fallback is returned as given: it is a default or another field's value, checked (and reported) where it came from.
+    /// </summary>
     public int Positive(string key, int? fallback = null)
     {
-        int? value = Int(key) ?? (root[key] is null ? fallback : null);
+        if (root[key] is null && fallback is { } given) return given;
+        int? value = Int(key);
         if (value is null)
         {
             if (root[key] is null) Problems.Add($"missing '{prefix}{key}'");

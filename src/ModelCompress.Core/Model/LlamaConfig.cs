@@ -53,7 +53,7 @@ public sealed record LlamaConfig
         if (modelType is null) f.Problems.Add("missing 'model_type'");
         else if (!SupportedModelTypes.Contains(modelType)) throw CheckpointException.UnsupportedModelType(source, modelType);
         int heads = f.Positive("num_attention_heads"), hidden = f.Positive("hidden_size");
-        int kvHeads = root["num_key_value_heads"] is null ? heads : f.Positive("num_key_value_heads"), vocab = f.Positive("vocab_size");
+        int kvHeads = f.Positive("num_key_value_heads", heads), vocab = f.Positive("vocab_size");
         int? headDim = f.Int("head_dim");
         bool llamaBias = f.Bool("attention_bias") ?? false;
         var config = new LlamaConfig
