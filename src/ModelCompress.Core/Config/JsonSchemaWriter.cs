@@ -5,20 +5,20 @@ namespace ModelCompress.Core.Config;
 /// <summary>Writes <see cref="PipelineSchema"/> as a JSON Schema (draft 2020-12) for editor completion and validation.</summary>
 public static class JsonSchemaWriter
 {
-    public static JsonObject Write()
+    public static JsonObject Write(IReadOnlyList<StageSyntax> stages)
     {
-        var schema = Object(PipelineSchema.Root, []);
+        var schema = Object(PipelineSchema.Root, [], stages);
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema";
         schema["$id"] = "https://modelcompresstool.dev/schema/pruning.schema.json";
         schema["title"] = "ModelCompressTool pruning.yaml";
         return schema;
     }
 
-    private static JsonObject Object(ObjectSpec spec, IEnumerable<FieldSpec> extra)
+    private static JsonObject Object(ObjectSpec spec, IEnumerable<FieldSpec> extra, IReadOnlyList<StageSyntax> stages)
     {
         var fields = extra.Concat(spec.Fields).ToList();
         var properties = new JsonObject();
-        foreach (var f in fields) properties[f.Name] = Field(f);
+        foreach (var f in fields) properties[f.Name] = Field(f, stages);
         var result = new JsonObject
         {
             ["type"] = "object",
@@ -31,13 +31,13 @@ public static class JsonSchemaWriter
         return result;
     }
 
-    private static JsonObject Field(FieldSpec f)
+    private static JsonObject Field(FieldSpec f, IReadOnlyList<StageSyntax> stages)
     {
         JsonObject node = f.Kind switch
         {
-            ValueKind.Object => Object(f.Object!, []),
-            ValueKind.List => new JsonObject { ["type"] = "array", ["items"] = Field(f.Item!) },
-            ValueKind.Stage => Stages(),
+            ValueKind.Object => Object(f.Object!, [], stages),
+            ValueKind.List => new JsonObject { ["type"] = "array", ["items"] = Field(f.Item!, stages) },
+            ValueKind.Stage => Stages(stages),
             ValueKind.Enum => new JsonObject { ["enum"] = new JsonArray(f.Allowed!.Select(a => (JsonNode)a).ToArray()) },
             ValueKind.Integer => new JsonObject { ["type"] = "integer" },
             ValueKind.Number => new JsonObject { ["type"] = "number" },
@@ -54,12 +54,12 @@ public static class JsonSchemaWriter
         return node;
     }
 
-    private static JsonObject Stages() => new()
+    private static JsonObject Stages(IReadOnlyList<StageSyntax> stages) => new()
     {
-        ["oneOf"] = new JsonArray(PipelineSchema.Stages.Select(p => (JsonNode)Object(p.Value,
+        ["oneOf"] = new JsonArray(stages.Select(s => (JsonNode)Object(s.Spec,
         [
             new FieldSpec("id", ValueKind.String, "Unique stage id.") { Required = true },
-            new FieldSpec("type", ValueKind.Enum, "Stage type.") { Required = true, Allowed = [p.Key] },
-        ])).ToArray()),
+            new FieldSpec("type", ValueKind.Enum, "Stage type.") { Required = true, Allowed = [s.Type] },
+        ], stages)).ToArray()),
     };
 }

@@ -9,7 +9,7 @@ namespace ModelCompress.Core.Config;
 /// Checks a YAML tree against <see cref="PipelineSchema"/> and converts it to JSON with defaults filled in, collecting
 /// every problem (unknown, missing and mistyped fields, values out of range) with its line and column.
 /// </summary>
-internal sealed class YamlToJson(string file, IReadOnlyDictionary<YamlNode, string> origins)
+internal sealed class YamlToJson(string file, IReadOnlyDictionary<YamlNode, string> origins, IReadOnlyList<StageSyntax> stages)
 {
     public List<ConfigError> Errors { get; } = [];
 
@@ -124,14 +124,16 @@ internal sealed class YamlToJson(string file, IReadOnlyDictionary<YamlNode, stri
         if (node is not YamlMappingNode mapping) return Fail(node, path, "expected a stage mapping with 'id' and 'type'.") as JsonObject;
         var typeNode = mapping.Children.FirstOrDefault(p => (p.Key as YamlScalarNode)?.Value == "type").Value as YamlScalarNode;
         string? type = typeNode?.Value;
-        if (type is null || !PipelineSchema.Stages.TryGetValue(type, out var spec))
+        var types = stages.Select(s => s.Type).ToList();
+        var spec = stages.FirstOrDefault(s => s.Type == type)?.Spec;
+        if (type is null || spec is null)
         {
             Error(typeNode ?? node, path, type is null ? "missing required field 'type'." : $"unknown stage type '{type}'.",
-                $"use one of: {string.Join(", ", PipelineSchema.StageTypes)}.");
+                $"use one of: {string.Join(", ", types)}.");
             return null;
         }
         var idField = new FieldSpec("id", ValueKind.String, "Unique stage id.") { Required = true, Pattern = (@"^[A-Za-z][A-Za-z0-9_-]*$", "an identifier such as heal-1") };
-        var typeField = new FieldSpec("type", ValueKind.Enum, "Stage type.") { Required = true, Allowed = PipelineSchema.StageTypes };
+        var typeField = new FieldSpec("type", ValueKind.Enum, "Stage type.") { Required = true, Allowed = types };
         var result = Object(mapping, spec, $"{path} ({type})", [typeField, idField]);
         return result;
     }

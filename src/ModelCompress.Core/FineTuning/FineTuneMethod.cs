@@ -9,6 +9,7 @@ public enum FineTuneMethod
     /// <summary>LoRA adapters on the chosen projections; merged into the weights on export.</summary>
     Lora,
     /// <summary>LoRA over frozen NF4 (double-quantized) base projections; exported dequantized and merged.</summary>
+    [ConfigName("qlora")]
     QLora,
     /// <summary>Every parameter.</summary>
     Full,

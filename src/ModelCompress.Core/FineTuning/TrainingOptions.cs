@@ -36,29 +36,37 @@ public sealed record TrainingOptions
     /// <summary>When set, cached hidden states are written to a file in this folder instead of kept in memory.</summary>
     public string? CacheSpillFolder { get; init; }
 
-    /// <summary>Throws <see cref="InvalidInputException"/> listing every invalid value at once.</summary>
-    public void Validate()
+    /// <summary>
+    /// Throws <see cref="InvalidInputException"/> listing every invalid value at once. <paramref name="name"/> turns a field's
+    /// pipeline name (<c>micro_batch_size</c>, <c>lora.r</c>) into what the user wrote; by default the CLI flag (<c>--micro-batch-size</c>).
+    /// </summary>
+    public void Validate(Func<string, string>? name = null)
     {
+        name ??= Flag;
         var errors = new List<string>();
         void Check(bool ok, string message) { if (!ok) errors.Add(message); }
-        Check(LearningRate > 0, $"--lr must be positive (got {LearningRate})");
-        Check(Epochs >= 1, $"--epochs must be at least 1 (got {Epochs})");
-        Check(MicroBatchSize >= 1, $"--micro-batch-size must be at least 1 (got {MicroBatchSize})");
+        Check(LearningRate > 0, $"{name("lr")} must be positive (got {LearningRate})");
+        Check(Epochs >= 1, $"{name("epochs")} must be at least 1 (got {Epochs})");
+        Check(MicroBatchSize >= 1, $"{name("micro_batch_size")} must be at least 1 (got {MicroBatchSize})");
         Check(BatchSize >= 1 && MicroBatchSize >= 1 && BatchSize % MicroBatchSize == 0,
-              $"--batch-size ({BatchSize}) must be a positive multiple of --micro-batch-size ({MicroBatchSize})");
-        Check(WarmupSteps >= 0, $"--warmup-steps must be at least 0 (got {WarmupSteps})");
-        Check(MaxLength >= 2, $"--max-len must be at least 2 (got {MaxLength})");
-        Check(ValidationSize >= 0, $"--val-size must be at least 0 (got {ValidationSize})");
-        Check(TrainableLayers >= 0, $"--trainable-layers must be at least 0 (got {TrainableLayers})");
+              $"{name("batch_size")} ({BatchSize}) must be a positive multiple of {name("micro_batch_size")} ({MicroBatchSize})");
+        Check(WarmupSteps >= 0, $"{name("warmup_steps")} must be at least 0 (got {WarmupSteps})");
+        Check(MaxLength >= 2, $"{name("max_len")} must be at least 2 (got {MaxLength})");
+        Check(ValidationSize >= 0, $"{name("val_size")} must be at least 0 (got {ValidationSize})");
+        Check(TrainableLayers >= 0, $"{name("trainable_layers")} must be at least 0 (got {TrainableLayers})");
         Check(MaxGradNorm > 0, $"max gradient norm must be positive (got {MaxGradNorm})");
-        Check(EvalSteps >= 1 && SaveSteps >= 1, "eval and save intervals must be at least 1 step");
-        Check(MaxSteps is null or >= 1, $"--max-steps must be at least 1 (got {MaxSteps})");
-        Check(Lora.Rank >= 1, $"--lora-r must be at least 1 (got {Lora.Rank})");
-        Check(Lora.Alpha > 0, $"--lora-alpha must be positive (got {Lora.Alpha})");
-        Check(Lora.Dropout is >= 0 and < 1, $"--lora-dropout must be in [0, 1) (got {Lora.Dropout})");
+        Check(EvalSteps >= 1, $"{name("eval_steps")} must be at least 1 (got {EvalSteps})");
+        Check(SaveSteps >= 1, $"{name("save_steps")} must be at least 1 (got {SaveSteps})");
+        Check(MaxSteps is null or >= 1, $"{name("max_steps")} must be at least 1 (got {MaxSteps})");
+        Check(Lora.Rank >= 1, $"{name("lora.r")} must be at least 1 (got {Lora.Rank})");
+        Check(Lora.Alpha > 0, $"{name("lora.alpha")} must be positive (got {Lora.Alpha})");
+        Check(Lora.Dropout is >= 0 and < 1, $"{name("lora.dropout")} must be in [0, 1) (got {Lora.Dropout})");
         var unknown = Lora.TargetList.Where(t => !LoraSettings.AllTargets.Contains(t)).ToList();
         Check(unknown.Count == 0 && Lora.TargetList.Count > 0,
-              $"--lora-targets: unknown '{string.Join(",", unknown)}' (use {string.Join(",", LoraSettings.AllTargets)})");
+              $"{name("lora.targets")}: unknown '{string.Join(",", unknown)}' (use {string.Join(",", LoraSettings.AllTargets)})");
         if (errors.Count > 0) throw new InvalidInputException(string.Join("; ", errors) + ".");
     }
+
+    /// <summary>The <c>dotnet compress finetune</c> flag of a pipeline field name: <c>lora.r</c> is <c>--lora-r</c>.</summary>
+    public static string Flag(string field) => "--" + field.Replace('_', '-').Replace('.', '-');
 }

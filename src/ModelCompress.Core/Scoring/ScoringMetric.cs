@@ -17,25 +17,10 @@ public enum BlockInfluenceReduction
 /// <summary>Names and properties of <see cref="ScoringMetric"/>.</summary>
 public static class ScoringMetrics
 {
-    private static readonly Dictionary<string, ScoringMetric> ByName = new()
-    {
-        ["reverse-order"] = ScoringMetric.ReverseOrder,
-        ["random"] = ScoringMetric.Random,
-        ["magnitude-l1"] = ScoringMetric.MagnitudeL1,
-        ["magnitude-l2"] = ScoringMetric.MagnitudeL2,
-        ["taylor"] = ScoringMetric.Taylor,
-        ["perplexity"] = ScoringMetric.Perplexity,
-        ["block-influence"] = ScoringMetric.BlockInfluence,
-        ["angular"] = ScoringMetric.Angular,
-    };
+    public static IEnumerable<string> Names => EnumNames.Of<ScoringMetric>();
 
-    public static IEnumerable<string> Names => ByName.Keys;
-
-    public static ScoringMetric Parse(string name) => ByName.TryGetValue(name, out var metric)
-        ? metric
-        : throw new InvalidInputException($"unknown metric '{name}' (use one of: {string.Join(", ", Names)}).");
-
-    public static string Name(this ScoringMetric metric) => ByName.First(p => p.Value == metric).Key;
+    public static ScoringMetric Parse(string name) => EnumNames.TryParse<ScoringMetric>(name)
+        ?? throw new InvalidInputException($"unknown metric '{name}' (use one of: {string.Join(", ", Names)}).");
 
     /// <summary>Metrics that need calibration text.</summary>
     public static bool NeedsCalibration(this ScoringMetric metric) =>

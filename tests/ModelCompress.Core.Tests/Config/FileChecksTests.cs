@@ -1,4 +1,6 @@
 using ModelCompress.Core.Config;
+using ModelCompress.Core.Pipeline;
+using ModelCompress.Core.Pipeline.Stages;
 
 namespace ModelCompress.Core.Tests.Config;
 

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using ModelCompress.Core.Config;
+using ModelCompress.Core.Pipeline;
+using ModelCompress.Core.Pipeline.Stages;
 
 namespace ModelCompress.Core.Tests.Config;
 
@@ -47,7 +49,7 @@ public sealed class PipelineConfigTests
         Assert.Equal(("cpu", "auto", 0, 42L), (config.Compute.Device, config.Compute.Dtype, config.Compute.Threads, config.Compute.Seed));
         Assert.Equal((10, 128), (config.Calibration!.Samples, config.Calibration.SeqLen));
         var heal = Assert.IsType<FinetuneStage>(config.Stages[2]);
-        Assert.Equal(("partial", 3, 1e-5, 64, 4, 100, 256, 2000), (heal.Method, heal.TrainableLayers, heal.Lr, heal.BatchSize, heal.MicroBatchSize, heal.WarmupSteps, heal.MaxLen, heal.ValSize));
+        Assert.Equal((Core.FineTuning.FineTuneMethod.Partial, 3, 1e-5, 64, 4, 100, 256, 2000), (heal.Method, heal.TrainableLayers, heal.Lr, heal.BatchSize, heal.MicroBatchSize, heal.WarmupSteps, heal.MaxLen, heal.ValSize));
         Assert.Equal((16, 16.0, 0.05), (heal.Lora.R, heal.Lora.Alpha, heal.Lora.Dropout));
         Assert.Equal(["q", "k", "v", "o", "gate", "up", "down"], heal.Lora.Targets);
         var prune = Assert.IsType<PruneStage>(config.Stages[1]);

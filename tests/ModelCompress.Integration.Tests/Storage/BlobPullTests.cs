@@ -130,9 +130,9 @@ public sealed class BlobPullTests(Azurite azurite) : IDisposable
         var config = PipelineConfigLoader.Load(yaml, []);
         // The emulator's credentials come through the run options, not the process environment.
         var options = new RunOptions(Path.Combine(temp, "runs"), AssetCache: Path.Combine(temp, "assets")) { Environment = Azurite.EmulatorEnvironment };
-        var model = PipelineRunner.BaseModel(new RunContext(config, options));
-        Assert.StartsWith(Path.Combine(temp, "assets", "blobs"), model.Folder);
-        ModelFolders.AssertSameFiles(source, model.Folder);
+        var model = StageWalk.ForRun(new RunContext(config, options)).Base;
+        Assert.StartsWith(Path.Combine(temp, "assets", "blobs"), model.Path);
+        ModelFolders.AssertSameFiles(source, model.Path);
     }
 
     public void Dispose() => Directory.Delete(temp, recursive: true);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ModelCompress.Core.Config;
 using ModelCompress.Core.Model;
+using ModelCompress.Core.Pipeline;
 
 namespace ModelCompress.Cli.Commands.Config;
 
@@ -27,7 +28,7 @@ public static class ConfigCommands
         var command = new Command("schema", "Print the JSON Schema of pruning.yaml (for editor completion, e.g. yaml-language-server).") { markdown };
         command.SetAction(parse =>
         {
-            output.Write(parse.GetValue(markdown) ? SchemaMarkdown.Write() : JsonSchemaWriter.Write().ToJsonString(Core.JsonDefaults.Indented) + "\n");
+            output.Write(parse.GetValue(markdown) ? PipelineConfigLoader.ReferenceMarkdown() : PipelineConfigLoader.JsonSchema().ToJsonString(Core.JsonDefaults.Indented) + "\n");
             return ExitCodes.Success;
         });
         return command;

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using ModelCompress.Core;
 using ModelCompress.Core.Data;
 using ModelCompress.Core.FineTuning;
 using ModelCompress.Core.Model;
+using ModelCompress.Core.Pipeline.Stages;
 
 namespace ModelCompress.Cli.Commands.Finetune;
 
@@ -16,10 +18,11 @@ public static class FinetuneCommand
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Folder for the healed model (plain HF checkpoint + finetune.json).", Required = true };
         var data = new Option<FileInfo>("--data") { Description = "Training data file.", Required = true };
         var method = Opt("--method", "partial (lm_head, final norm, last k layers), lora, qlora (NF4 base + LoRA) or full.", "partial")
-            .AcceptOnlyFromAmong("partial", "lora", "qlora", "full");
+            .AcceptOnlyFromAmong([.. EnumNames.Of<FineTuneMethod>()]);
         var format = Opt("--format", "alpaca (JSON array), dolly (JSONL), jsonl (prompt/completion) or text (packed windows).", "alpaca")
-            .AcceptOnlyFromAmong("alpaca", "dolly", "jsonl", "text");
-        var template = Opt("--template", "Prompt template: alpaca, dolly or none.", "alpaca").AcceptOnlyFromAmong("alpaca", "dolly", "none");
+            .AcceptOnlyFromAmong([.. EnumNames.Of<DataFormat>()]);
+        var template = Opt("--template", "Prompt template: alpaca, dolly or none.", "alpaca")
+            .AcceptOnlyFromAmong([.. EnumNames.Of<PromptTemplateKind>()]);
         var layers = Opt("--trainable-layers", "partial: train the last k decoder layers (0 = lm_head and norm only).", defaults.TrainableLayers);
         var loraR = Opt("--lora-r", "LoRA rank.", defaults.Lora.Rank);
         var loraAlpha = Opt("--lora-alpha", "LoRA alpha (adapter scale alpha / r).", defaults.Lora.Alpha);
@@ -48,24 +51,22 @@ public static class FinetuneCommand
         };
         command.SetAction(parse =>
         {
-            var options = new TrainingOptions
-            {
-                Method = Enum.Parse<FineTuneMethod>(parse.GetValue(method)!, ignoreCase: true),
-                TrainableLayers = parse.GetValue(layers),
-                Lora = new LoraSettings(parse.GetValue(loraR), parse.GetValue(loraAlpha), parse.GetValue(loraDropout),
+            // The same record a pipeline's finetune stage is read into, so both train with the same options.
+            var stage = new FinetuneStage("finetune", EnumNames.Parse<FineTuneMethod>(parse.GetValue(method)!, "--method"),
+                parse.GetValue(data)!.FullName, EnumNames.Parse<DataFormat>(parse.GetValue(format)!, "--format"),
+                EnumNames.Parse<PromptTemplateKind>(parse.GetValue(template)!, "--template"), parse.GetValue(layers),
+                new LoraConfig(parse.GetValue(loraR), parse.GetValue(loraAlpha), parse.GetValue(loraDropout),
                     parse.GetValue(loraTargets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
-                LearningRate = parse.GetValue(lr), Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch),
-                MicroBatchSize = parse.GetValue(micro), WarmupSteps = parse.GetValue(warmup), MaxLength = parse.GetValue(maxLen),
-                ValidationSize = parse.GetValue(valSize), Seed = parse.GetValue(seed), EvalSteps = parse.GetValue(evalSteps),
-                SaveSteps = parse.GetValue(saveSteps), MaxSteps = parse.GetValue(maxSteps), HiddenStateCache = !parse.GetValue(noCache),
-                CacheSpillFolder = parse.GetValue(cacheDir)?.FullName,
+                parse.GetValue(lr), parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(micro), parse.GetValue(warmup),
+                parse.GetValue(maxLen), parse.GetValue(valSize), parse.GetValue(maxSteps), parse.GetValue(evalSteps), parse.GetValue(saveSteps));
+            var options = stage.Training(parse.GetValue(seed)) with
+            {
+                HiddenStateCache = !parse.GetValue(noCache), CacheSpillFolder = parse.GetValue(cacheDir)?.FullName,
             };
             options.Validate(); // every argument error before any file is read
             string outFolder = parse.GetValue(outDir)!.FullName;
             var (dev, type) = CommonOptions.Resolve(parse, device, dtype);
-            var request = new FineTuneRequest(parse.GetValue(model)!.FullName, outFolder, parse.GetValue(data)!.FullName,
-                Enum.Parse<DataFormat>(parse.GetValue(format)!, ignoreCase: true),
-                Enum.Parse<PromptTemplateKind>(parse.GetValue(template)!, ignoreCase: true), options, dev, type,
+            var request = new FineTuneRequest(parse.GetValue(model)!.FullName, outFolder, stage.Data, stage.Format, stage.Template, options, dev, type,
                 parse.GetValue(checkpointDir)?.FullName ?? outFolder.TrimEnd(Path.DirectorySeparatorChar) + ".checkpoint");
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; cancel.Cancel(); };

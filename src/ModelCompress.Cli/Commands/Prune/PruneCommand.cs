@@ -38,37 +38,29 @@ public static class PruneCommand
         return command;
     }
 
-    private static (int[] Removed, string Method, LayerScores? Scores) Choose(ParseResult parse, string input, LlamaConfig config,
-        ScoringOptions scoring, Option<string?> remove, Option<string?> layers, Option<FileInfo?> scoresFile)
+    private static LayerChoice Choose(ParseResult parse, string input, LlamaConfig config, ScoringOptions scoring, Option<string?> remove,
+                                      Option<string?> layers, Option<FileInfo?> scoresFile)
     {
         string? metric = parse.GetValue(scoring.Metric), count = parse.GetValue(remove), list = parse.GetValue(layers);
         var file = parse.GetValue(scoresFile);
         int ways = (metric is null ? 0 : 1) + (list is null ? 0 : 1) + (file is null ? 0 : 1);
         if (ways != 1) throw new InvalidInputException("choose exactly one of --metric, --layers or --scores.");
-        if (list is not null)
+        LayerScores Score(int k)
         {
-            if (count is not null) throw new InvalidInputException("--layers already says which layers to remove; drop --remove.");
-            return (RemovalSpec.Layers(list, config.NumHiddenLayers), "explicit", null);
-        }
-        if (count is null) throw new InvalidInputException("--remove is required with --metric or --scores (e.g. --remove 25%).");
-        int k = RemovalSpec.Count(count, config.NumHiddenLayers);
-        LayerScores scores;
-        if (file is not null)
-        {
-            scores = LayerScores.Load(file.FullName);
-            var identity = ModelIdentity.Of(input);
-            if (scores.Model.ConfigSha256 != identity.ConfigSha256 || scores.Model.NumHiddenLayers != identity.NumHiddenLayers)
-                throw new InvalidInputException($"{file.FullName}: these scores belong to another model ({scores.Model.Path}, " +
-                                                $"{scores.Model.NumHiddenLayers} layers), not {input}.");
-        }
-        else
-        {
+            if (file is not null) return ScoresOf(file.FullName, input);
             var (device, dtype) = scoring.Compute(parse);
-            scores = LayerScorer.Score(scoring.Request(parse, input, defaultBlockSize: k), device, dtype, ConsoleProgress.ForStandardError());
+            return LayerScorer.Score(scoring.Request(parse, input, defaultBlockSize: k), device, dtype, ConsoleProgress.ForStandardError());
         }
-        if (scores.RemovalOrder.Count < k)
-            throw new InvalidInputException($"the {scores.Metric} scores rank only {scores.RemovalOrder.Count} layers for removal, fewer than {k}" +
-                                            (scores.Metric == "angular" ? $"; score with --block-size {k}." : "."));
-        return ([.. scores.RemovalOrder.Take(k)], scores.Metric, scores);
+        return LayerSelection.Choose(list, count, config.NumHiddenLayers, Score, RemovalNames.Cli);
+    }
+
+    private static LayerScores ScoresOf(string file, string input)
+    {
+        var scores = LayerScores.Load(file);
+        var identity = ModelIdentity.Of(input);
+        if (scores.Model.ConfigSha256 != identity.ConfigSha256 || scores.Model.NumHiddenLayers != identity.NumHiddenLayers)
+            throw new InvalidInputException($"{file}: these scores belong to another model ({scores.Model.Path}, " +
+                                            $"{scores.Model.NumHiddenLayers} layers), not {input}.");
+        return scores;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ModelCompress.Core;
 using ModelCompress.Core.Model;
 using ModelCompress.Core.Scoring;
 
@@ -22,7 +23,7 @@ public sealed class ScoringOptions
     {
         Description = "block-influence: per-token (mean of per-token cosines, ShortGPT) or flattened (one cosine over the batch, the paper's code).",
         DefaultValueFactory = _ => "per-token",
-    }.AcceptOnlyFromAmong("per-token", "flattened");
+    }.AcceptOnlyFromAmong([.. EnumNames.Of<BlockInfluenceReduction>()]);
     public Option<int?> BlockSize { get; } = new("--block-size")
     {
         Description = "angular: number of consecutive layers per block (default 1; prune uses the number of layers removed).",
@@ -39,7 +40,7 @@ public sealed class ScoringOptions
     public ScoringRequest Request(ParseResult parse, string model, int? defaultBlockSize = null) => new(
         model, ScoringMetrics.Parse(parse.GetValue(Metric)!), parse.GetValue(Calibration)?.FullName, parse.GetValue(Samples),
         parse.GetValue(SeqLen), parse.GetValue(Seed),
-        parse.GetValue(BiReduction) == "flattened" ? BlockInfluenceReduction.Flattened : BlockInfluenceReduction.PerToken,
+        EnumNames.Parse<BlockInfluenceReduction>(parse.GetValue(BiReduction)!, "--bi-reduction"),
         parse.GetValue(BlockSize) ?? defaultBlockSize ?? 1, parse.GetValue(LowMemory));
 
     public (TorchSharp.torch.Device Device, TorchSharp.torch.ScalarType DType) Compute(ParseResult parse) =>

@@ -1,41 +1,55 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ModelCompress.Core.Scoring;
+using System.Text.Json.Serialization.Metadata;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace ModelCompress.Core.Config;
 
 /// <summary>
-/// Reads pruning.yaml: parses YAML, applies <c>--set key.path=value</c> overrides, checks everything against
-/// <see cref="PipelineSchema"/> and the rules between fields, and reports every problem at once.
+/// Reads pruning.yaml for a given set of stage types: parses YAML, applies <c>--set key.path=value</c> overrides, checks
+/// everything against <see cref="PipelineSchema"/>, the stages' own fields and the rules between fields, and reports every
+/// problem at once. The pipeline's list of stage types is applied by <c>Pipeline.PipelineConfigLoader</c>.
 /// </summary>
-public static class PipelineConfigLoader
+public sealed class ConfigReader(IReadOnlyList<StageSyntax> stages)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonDefaults.Indented) { AllowOutOfOrderMetadataProperties = true };
-
-    public static PipelineConfig Load(string path, IReadOnlyList<string>? overrides = null) => LoadWithEffective(path, overrides).Config;
+    private readonly JsonSerializerOptions json = Options(stages);
 
     /// <summary>Reads a pipeline file once: the typed configuration and the effective config JSON the manifest records.</summary>
-    public static (PipelineConfig Config, JsonObject Effective) LoadWithEffective(string path, IReadOnlyList<string>? overrides = null)
+    public (PipelineConfig Config, JsonObject Effective) Load(string path, IReadOnlyList<string>? overrides = null)
     {
-        if (!File.Exists(path)) throw new ConfigException([new ConfigError(path, 0, 0, "", "file not found.", "run 'dotnet compress init' to write a starter pruning.yaml.")]);
+        if (!File.Exists(path))
+            throw new ConfigException([new ConfigError(path, 0, 0, "", "file not found.", "run 'dotnet compress init' to write a starter pruning.yaml.")]);
         string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var json = ToJson(File.ReadAllText(path), path, overrides, baseDirectory);
-        return (json.Deserialize<PipelineConfig>(Json)! with { BaseDirectory = baseDirectory }, json);
+        var effective = ToJson(File.ReadAllText(path), path, overrides, baseDirectory);
+        return (effective.Deserialize<PipelineConfig>(json)! with { BaseDirectory = baseDirectory }, effective);
     }
 
-    public static PipelineConfig Parse(string yaml, string file, IReadOnlyList<string>? overrides = null)
+    /// <summary>The typed configuration of YAML text (local files it names are not checked).</summary>
+    public PipelineConfig Parse(string yaml, string file, IReadOnlyList<string>? overrides = null) =>
+        ToJson(yaml, file, overrides).Deserialize<PipelineConfig>(json)!;
+
+    /// <summary>A stage's settings as JSON, its <c>type</c> first and without its id: what its cache key hashes.</summary>
+    public JsonNode Settings(StageConfig stage) => JsonSerializer.SerializeToNode(stage with { Id = "" }, json)!;
+
+    // Stage records are picked by their `type`, from the stage types this reader was given.
+    private static JsonSerializerOptions Options(IReadOnlyList<StageSyntax> stages)
     {
-        var json = ToJson(yaml, file, overrides);
-        return json.Deserialize<PipelineConfig>(Json)!;
+        var resolver = new DefaultJsonTypeInfoResolver();
+        resolver.Modifiers.Add(info =>
+        {
+            if (info.Type != typeof(StageConfig)) return;
+            info.PolymorphismOptions = new JsonPolymorphismOptions { TypeDiscriminatorPropertyName = "type" };
+            foreach (var stage in stages) info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(stage.Record, stage.Type));
+        });
+        return new JsonSerializerOptions(JsonDefaults.Indented) { AllowOutOfOrderMetadataProperties = true, TypeInfoResolver = resolver };
     }
 
     /// <summary>
     /// The validated configuration as JSON with every default filled in (the "effective config"). With
     /// <paramref name="baseDirectory"/> (the pipeline file's folder), the local files it names must also exist.
     /// </summary>
-    public static JsonObject ToJson(string yaml, string file, IReadOnlyList<string>? overrides = null, string? baseDirectory = null)
+    public JsonObject ToJson(string yaml, string file, IReadOnlyList<string>? overrides = null, string? baseDirectory = null)
     {
         var stream = new YamlStream();
         try { stream.Load(new StringReader(yaml)); }
@@ -48,7 +62,7 @@ public static class PipelineConfigLoader
         var origins = new Dictionary<YamlNode, string>(ReferenceEqualityComparer.Instance);
         var errors = new List<ConfigError>();
         foreach (string o in overrides ?? []) ConfigOverrides.Apply(root, o, origins, file, errors);
-        var converter = new YamlToJson(file, origins);
+        var converter = new YamlToJson(file, origins, stages);
         var json = converter.Object(root, PipelineSchema.Root, "");
         errors.AddRange(converter.Errors);
         int structural = converter.Errors.Count;

@@ -1,0 +1,73 @@
+using ModelCompress.Core.Checkpoints;
+using ModelCompress.Core.Config;
+using ModelCompress.Core.Evaluation;
+using ModelCompress.Core.Model;
+using ModelCompress.Core.Tokenization;
+using static ModelCompress.Core.Config.Fields;
+
+namespace ModelCompress.Core.Pipeline.Stages;
+
+/// <summary>A <c>type: evaluate</c> stage: the baseline and the current model on multiple-choice tasks and perplexity.</summary>
+public sealed record EvaluateStage(
+    string Id, IReadOnlyList<string> Tasks, IReadOnlyList<string> Perplexity, int? Limit, int NumFewshot, int BatchSize, int Window,
+    string? Data) : StageConfig(Id);
+
+/// <summary>Evaluates the base model and the current one; each output folder holds results.json and samples.jsonl.</summary>
+internal sealed class EvaluateStageType : StageType<EvaluateStage>
+{
+    public override StageSyntax Syntax { get; } = Spell("evaluate",
+        "Evaluate baseline and candidate on zero-shot multiple-choice tasks and perplexity.",
+        List("tasks", "Tasks: arc_easy, arc_challenge, piqa, hellaswag, winogrande, openbookqa, mmlu, boolq, or a task file.",
+            Str("task", "A task.")) with { Default = Array.Empty<string>() },
+        List("perplexity", "Perplexity corpora: wikitext2, ptb, or a text file.", Str("corpus", "A corpus.")) with
+            { Default = Array.Empty<string>() },
+        Int("limit", "Evaluate only the first N items of each task.", null, 1),
+        Int("num_fewshot", "Few-shot examples per prompt.", 0, 0),
+        Int("batch_size", "Sequences per forward pass.", 16, 1),
+        Int("window", "Perplexity window in tokens.", 128, 2),
+        Str("data", "Benchmark folder (default: $MODELCOMPRESS_DATA/eval)."));
+
+    protected override void Apply(EvaluateStage stage, StageWalk walk)
+    {
+        Evaluate(stage, walk, walk.Base, baseline: true, "the unpruned model");
+        Evaluate(stage, walk, walk.Current, baseline: false, string.Join(", ", stage.Tasks.Concat(stage.Perplexity)));
+    }
+
+    private static void Evaluate(EvaluateStage stage, StageWalk walk, ModelState model, bool baseline, string note)
+    {
+        var run = walk.Run;
+        // Inputs are resolved only once the model exists: a planned demo's files are not built yet.
+        var (evalDir, tasks, corpora) = model.Key is null ? ("", [], []) : Inputs(stage, run);
+        string? key = null;
+        if (model.Key is not null)
+        {
+            var inputs = tasks.Where(File.Exists).Select(run.HashFile).Concat(corpora.Select(c => run.HashFile(c.File))).ToList();
+            key = run.Key("evaluate", model.Key, PipelineConfigLoader.Settings(stage), inputs, evalDir);
+        }
+        string? folder = walk.Step($"{stage.Id} ({(baseline ? "baseline" : "candidate")})", "evaluate", key, model.Layers, () => note, output =>
+        {
+            var request = new EvaluationRequest(tasks, [.. corpora.Select(c => (c.Name, c.File))], evalDir, stage.Limit, stage.NumFewshot,
+                stage.BatchSize, Window: stage.Window);
+            string tokenizerFile = File.Exists(Path.Combine(model.Path, "tokenizer.json")) ? "tokenizer.json" : "tokenizer.model";
+            var config = new EvaluationConfig(model.Path, model.Key!, tokenizerFile, request.AddBos, stage.Limit, stage.NumFewshot,
+                stage.BatchSize, request.SharedContext, run.Device.type.ToString().ToLowerInvariant(), TensorDTypes.TorchDtypeName(run.DType),
+                ToolInfo.Version);
+            var prepared = EvaluationRunner.Prepare(request, LlamaConfig.Load(model.Path));
+            var tokenizer = TokenizerLoader.FromFolder(model.Path);
+            using var llm = HfModelFolder.Load(model.Path, run.Device, run.DType);
+            var report = EvaluationRunner.Run(llm, tokenizer, prepared, config, run.Progress);
+            report.WriteJson(Path.Combine(output, EvaluationArtifact.ResultsFile));
+            report.WriteSamples(Path.Combine(output, EvaluationArtifact.SamplesFile));
+        });
+        if (folder is not null) walk.Ledger.Add(new EvaluationRecord(stage.Id, baseline, folder, model.Path));
+    }
+
+    private static (string EvalDir, List<string> Tasks, List<(string Name, string File)> Corpora) Inputs(EvaluateStage stage, RunContext run)
+    {
+        string evalDir = stage.Data is { } d ? run.Resolve(d) : DataLocations.DefaultEvalDir();
+        var tasks = stage.Tasks.Select(t => t.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? run.Resolve(t) : t).ToList();
+        var corpora = stage.Perplexity.Select(p => (DataLocations.CorpusName(p), DataLocations.Corpora.ContainsKey(p)
+            ? DataLocations.ResolveCorpus(p, evalDir, run.Config.BaseDirectory) : run.Resolve(p))).ToList();
+        return (evalDir, tasks, corpora);
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text.Json.Serialization;
+using ModelCompress.Core.Config;
+using ModelCompress.Core.Data;
+using ModelCompress.Core.Demo;
+using ModelCompress.Core.FineTuning;
+using static ModelCompress.Core.Config.Fields;
+
+namespace ModelCompress.Core.Pipeline.Stages;
+
+/// <summary>A <c>type: finetune</c> stage: heal the current model by fine-tuning. <c>dotnet compress finetune</c> reads the same record.</summary>
+public sealed record FinetuneStage(
+    string Id,
+    [property: JsonConverter(typeof(NamedEnumConverter<FineTuneMethod>))] FineTuneMethod Method,
+    string Data,
+    [property: JsonConverter(typeof(NamedEnumConverter<DataFormat>))] DataFormat Format,
+    [property: JsonConverter(typeof(NamedEnumConverter<PromptTemplateKind>))] PromptTemplateKind Template,
+    int TrainableLayers, LoraConfig Lora, double Lr, int Epochs, int BatchSize, int MicroBatchSize, int WarmupSteps, int MaxLen,
+    int ValSize, int? MaxSteps, int EvalSteps, int SaveSteps) : StageConfig(Id)
+{
+    /// <summary>The trainer's options for these settings.</summary>
+    public TrainingOptions Training(long seed) => new()
+    {
+        Method = Method, TrainableLayers = TrainableLayers, Lora = new LoraSettings(Lora.R, Lora.Alpha, Lora.Dropout, Lora.Targets),
+        LearningRate = Lr, Epochs = Epochs, BatchSize = BatchSize, MicroBatchSize = MicroBatchSize, WarmupSteps = WarmupSteps,
+        MaxLength = MaxLen, ValidationSize = ValSize, MaxSteps = MaxSteps, Seed = seed, EvalSteps = EvalSteps, SaveSteps = SaveSteps,
+    };
+}
+
+/// <summary>LoRA adapter settings of a finetune stage.</summary>
+public sealed record LoraConfig(int R, double Alpha, double Dropout, IReadOnlyList<string> Targets);
+
+/// <summary>Heals the current model; the output folder holds the healed model (with finetune.json). Resumable with --resume.</summary>
+internal sealed class FinetuneStageType : StageType<FinetuneStage>
+{
+    private static readonly TrainingOptions Defaults = new();
+
+    public override StageSyntax Syntax { get; } = Spell("finetune",
+        "Heal the pruned model by fine-tuning (the paper's trainer: AdamW, warm-up then linear decay).",
+        OneOf("method", "partial (lm_head, final norm and the last trainable_layers layers), lora, qlora or full.", Defaults.Method),
+        Str("data", "Training data file.") with { Required = true },
+        OneOf("format", "alpaca (JSON), dolly (JSONL), jsonl (prompt/completion) or text (packed windows).", DataFormat.Alpaca),
+        OneOf("template", "Prompt template for instruction data.", PromptTemplateKind.Alpaca),
+        Int("trainable_layers", "partial: how many of the last layers to train (paper best: 3).", Defaults.TrainableLayers, 0),
+        Obj("lora", "LoRA adapter settings (lora and qlora methods).",
+            Int("r", "Adapter rank.", Defaults.Lora.Rank, 1),
+            Num("alpha", "Scale numerator: updates are scaled by alpha / r.", Defaults.Lora.Alpha, 0),
+            Num("dropout", "Dropout on the adapter input.", Defaults.Lora.Dropout, 0, 1),
+            List("targets", "Projections that get adapters.", OneOf("target", "A projection.", LoraSettings.AllTargets)) with
+                { Default = LoraSettings.AllTargets.ToArray() }) with { DefaultsWhenAbsent = true },
+        Num("lr", "Peak learning rate.", Defaults.LearningRate, 0),
+        Int("epochs", "Passes over the training data.", Defaults.Epochs, 1),
+        Int("batch_size", "Effective batch size (micro-batch × gradient accumulation).", Defaults.BatchSize, 1),
+        Int("micro_batch_size", "Examples per forward/backward pass.", Defaults.MicroBatchSize, 1),
+        Int("warmup_steps", "Linear warm-up steps.", Defaults.WarmupSteps, 0),
+        Int("max_len", "Tokens per example (longer ones are cut).", Defaults.MaxLength, 8),
+        Int("val_size", "Examples held out for validation; the best checkpoint is kept.", Defaults.ValidationSize, 0),
+        Int("max_steps", "Stop after this many optimizer steps (for quick runs).", null, 1),
+        Int("eval_steps", "Validate every this many optimizer steps (and after the last).", Defaults.EvalSteps, 1),
+        Int("save_steps", "Write a resumable checkpoint every this many optimizer steps.", Defaults.SaveSteps, 1));
+
+    protected override void Apply(FinetuneStage stage, StageWalk walk)
+    {
+        var run = walk.Run;
+        var model = walk.Current;
+        string? key = model.Key is null ? null : run.Key("finetune", model.Key, PipelineConfigLoader.Settings(stage), run.HashFile(run.Resolve(stage.Data)));
+        string? work = null;
+        if (!walk.Planning)
+        {
+            work = run.Cache.WorkFolder(key!);
+            if (!run.Options.Resume && Directory.Exists(work)) Directory.Delete(work, recursive: true); // --resume keeps the checkpoint
+        }
+        string? folder = walk.Step(stage.Id, "finetune", key, model.Layers, () => Note(stage, walk), output =>
+        {
+            var options = stage.Training(run.Seed);
+            options.Validate(field => $"stage {stage.Id}: {field}");
+            FineTuneRun.Run(new FineTuneRequest(model.Path, Path.Combine(output, StageFiles.Model), run.Resolve(stage.Data), stage.Format,
+                stage.Template, options, run.Device, run.DType, work!), run.Progress, run.Cancellation);
+        });
+        walk.Current = model with { Folder = folder is null ? null : Path.Combine(folder, StageFiles.Model), Key = key };
+    }
+
+    // Rough: about 4 bytes of text per token; 6 FLOPs per parameter per trained token (forward + backward).
+    private static string Note(FinetuneStage stage, StageWalk walk)
+    {
+        string method = stage.Method.Name();
+        if (walk.DemoPending && stage.Data.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal))
+            return $"{method}; built-in data is generated on first run";
+        string data = walk.Run.Resolve(stage.Data);
+        if (!File.Exists(data)) return $"{method}; data {stage.Data} (not available yet)";
+        long tokens = new FileInfo(data).Length / 4 * stage.Epochs;
+        if (stage.MaxSteps is int steps) tokens = Math.Min(tokens, (long)steps * stage.BatchSize * stage.MaxLen);
+        long parameters = walk.PlannedParameters(walk.Current.Layers);
+        return $"{method}; ~{tokens:N0} training tokens, ~{6.0 * parameters * tokens / 1e12:0.###} TFLOP";
+    }
+}

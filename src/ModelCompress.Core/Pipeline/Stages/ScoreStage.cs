@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+using ModelCompress.Core.Config;
+using ModelCompress.Core.Scoring;
+using static ModelCompress.Core.Config.Fields;
+
+namespace ModelCompress.Core.Pipeline.Stages;
+
+/// <summary>A <c>type: score</c> stage: rank every decoder layer with a metric (lower = removed first).</summary>
+public sealed record ScoreStage(
+    string Id,
+    [property: JsonConverter(typeof(NamedEnumConverter<ScoringMetric>))] ScoringMetric Metric,
+    [property: JsonConverter(typeof(NamedEnumConverter<BlockInfluenceReduction>))] BlockInfluenceReduction BiReduction,
+    int BlockSize, bool LowMemory) : StageConfig(Id);
+
+/// <summary>Scores the current model's layers; the output folder holds scores.json. The model flows on unchanged.</summary>
+internal sealed class ScoreStageType : StageType<ScoreStage>
+{
+    public override StageSyntax Syntax { get; } = Spell("score", "Score every decoder layer with a metric (lower = removed first).",
+        OneOf<ScoringMetric>("metric", "Layer-importance metric.") with { Required = true },
+        OneOf("bi_reduction", "block-influence: per-token (ShortGPT) or flattened (the paper's code).", BlockInfluenceReduction.PerToken),
+        Int("block_size", "angular: consecutive layers per block.", 1, 1),
+        Bool("low_memory", "Forward-only metrics: load one layer at a time.", false));
+
+    protected override void Apply(ScoreStage stage, StageWalk walk)
+    {
+        var model = walk.Current;
+        string? key = model.Key is null ? null : walk.Run.Key("score", model.Key, PipelineConfigLoader.Settings(stage), CalibrationKey(walk.Run, stage.Metric));
+        string? folder = walk.Step(stage.Id, "score", key, model.Layers, () => stage.Metric.Name(), output =>
+            Score(walk.Run, model.Path, stage.Metric, stage.BiReduction, stage.BlockSize, stage.LowMemory)
+                .Save(Path.Combine(output, StageFiles.Scores)));
+        walk.Ledger.AddScores(stage.Id, new StageOutput(folder, key));
+    }
+
+    /// <summary>Scores a model folder with the pipeline's calibration text, seed and compute settings.</summary>
+    internal static LayerScores Score(RunContext run, string folder, ScoringMetric metric, BlockInfluenceReduction reduction, int blockSize,
+                                      bool lowMemory)
+    {
+        var calibration = run.Config.Calibration;
+        var request = new ScoringRequest(folder, metric, calibration is null ? null : run.Resolve(calibration.Text),
+            calibration?.Samples ?? 10, calibration?.SeqLen ?? 128, run.Seed, reduction, blockSize, lowMemory);
+        return LayerScorer.Score(request, run.Device, run.DType, run.Progress);
+    }
+
+    /// <summary>What of the calibration text a data-driven metric's scores depend on; null for data-free metrics.</summary>
+    internal static object? CalibrationKey(RunContext run, ScoringMetric? metric) =>
+        metric is { } m && m.NeedsCalibration() && run.Config.Calibration is { } c
+            ? new { c.Samples, c.SeqLen, Text = run.HashFile(run.Resolve(c.Text)) }
+            : null;
+}
