@@ -45,6 +45,11 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(8, planRows.Count);
         Assert.All(planRows, row => Assert.Contains(" yes ", row));
         Assert.Contains("prune                  prune     yes         6        118,944", plan.Out);
+        // The plan computes every key with the run's own stage code.
+        var planned = JsonNode.Parse(CliTestData.RunInProcess("plan", pipeline, "--out", runs, "--json").Out)!["steps"]!.AsArray();
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "manifest.json")))!["stages"]!.AsArray();
+        Assert.Equal(manifest.Select(s => (s!["id"]!.GetValue<string>(), s["key"]!.GetValue<string>())),
+            planned.Skip(1).Select(s => (s!["id"]!.GetValue<string>(), s["key"]!.GetValue<string>())));
 
         var strict = CliTestData.RunInProcess("run", pipeline, "--out", runs, "--set", "gates.2.min=0.999");
         Assert.Equal(ExitCodes.GateFailed, strict.Code);

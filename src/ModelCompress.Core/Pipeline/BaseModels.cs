@@ -26,7 +26,8 @@ internal static class BaseModels
         var config = run.Config;
         bool demoPending = config.Model.Source.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal) && !DemoAssets.IsBuilt(run.Options.AssetRoot);
         var blob = BlobLocation.IsBlobUrl(config.Model.Source) ? BlobLocation.Parse(config.Model.Source) : null;
-        string folder = blob is null ? run.Resolve(config.Model.Source) : run.Options.BlobCache().FolderOf(blob);
+        // Resolving builtin:demo would build it: a plan never does.
+        string folder = demoPending ? "" : blob is null ? run.Resolve(config.Model.Source) : run.Options.BlobCache().FolderOf(blob);
         bool pullPending = blob is not null && !File.Exists(Path.Combine(folder, "config.json"));
         var llama = demoPending ? DemoAssets.PlannedConfig()
             : pullPending ? LlamaConfig.Parse(ReadConfigBlob(blob!, run.Options), $"{blob}/config.json")

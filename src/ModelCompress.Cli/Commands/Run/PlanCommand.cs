@@ -18,12 +18,19 @@ public static class PlanCommand
                                           "and a rough compute estimate — without loading weights; then the gates, where a passed run is published,\n" +
                                           "and where the verdict will be reported (pull request, Azure Pipelines), so a CI job can check that before hours of work.");
         var github = new GitHubArguments();
+        var json = new Option<bool>("--json") { Description = "Print the planned steps (with their cache keys) as JSON instead." };
+        command.Options.Add(json);
         pipeline.AddTo(command);
         github.AddTo(command);
         command.SetAction(parse =>
         {
             var config = PipelineConfigLoader.Load(parse.GetValue(file)!.FullName, parse.GetValue(set));
             var rows = PipelinePlanner.Plan(config, new RunOptions(parse.GetValue(outDir)!.FullName) { Environment = environment });
+            if (parse.GetValue(json))
+            {
+                output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { config.Name, Steps = rows }, Core.JsonDefaults.Indented));
+                return ExitCodes.Success;
+            }
             output.WriteLine($"{"stage",-22} {"type",-9} {"cached",-6} {"layers",6} {"parameters",14} {"weights",10}  notes");
             foreach (var r in rows)
                 output.WriteLine($"{r.Id,-22} {r.Type,-9} {(r.Cached ? "yes" : "no"),-6} {r.Layers,6} {r.Parameters,14:N0} {r.MemoryBytes / 1048576.0,7:F1} MB  {r.Note}");

@@ -3,6 +3,7 @@ using ModelCompress.Core.Config;
 using ModelCompress.Core.Data;
 using ModelCompress.Core.Demo;
 using ModelCompress.Core.FineTuning;
+using ModelCompress.Core.Model;
 using static ModelCompress.Core.Config.Fields;
 
 namespace ModelCompress.Core.Pipeline.Stages;
@@ -62,6 +63,9 @@ internal sealed class FinetuneStageType : StageType<FinetuneStage>
     {
         var run = walk.Run;
         var model = walk.Current;
+        if (stage.Method == FineTuneMethod.Partial && stage.TrainableLayers > model.Layers)
+            throw new InvalidInputException($"stage {stage.Id}: trainable_layers {stage.TrainableLayers} is more than the {model.Layers} layers " +
+                                            "the model has at this point; lower it.");
         string? key = model.Key is null ? null : run.Key("finetune", model.Key, PipelineConfigLoader.Settings(stage), run.HashFile(run.Resolve(stage.Data)));
         string? work = null;
         if (!walk.Planning)
