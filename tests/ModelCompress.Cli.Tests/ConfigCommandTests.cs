@@ -5,7 +5,7 @@ namespace ModelCompress.Cli.Tests;
 
 public sealed class ConfigCommandTests : IDisposable
 {
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-config-").FullName;
+    private readonly TempFolder temp = new("mc-config-");
 
     [Fact]
     public void Init_WritesAStarterThatValidatesOnceItsFilesExist_AndRefusesToOverwrite()
@@ -21,8 +21,8 @@ public sealed class ConfigCommandTests : IDisposable
         Assert.Contains("stages[1].data: file 'data/alpaca_data_cleaned.json' not found", missing.Err);
         Directory.CreateDirectory(Path.Combine(temp, "data"));
         // A real model folder: validate checks its config and tensor headers too.
-        Assert.Equal(0, CliTestData.RunInProcess("convert", "llama2c", "--checkpoint", CliTestData.Data("models", "stories260K", "stories260K.bin"),
-            "--tokenizer", CliTestData.Data("models", "stories260K", "tok512.model"), "--out", Path.Combine(temp, "models", "base")).Code);
+        Assert.Equal(0, CliTestData.RunInProcess("convert", "llama2c", "--checkpoint", SharedData.Stories260K,
+            "--tokenizer", SharedData.Tok512, "--out", Path.Combine(temp, "models", "base")).Code);
         File.WriteAllText(Path.Combine(temp, "data", "calibration.txt"), "text");
         File.WriteAllText(Path.Combine(temp, "data", "alpaca_data_cleaned.json"), "[]");
         var (code, output, error) = CliTestData.RunInProcess("validate", file);
@@ -61,7 +61,7 @@ public sealed class ConfigCommandTests : IDisposable
         Assert.Equal(2, errors.Count);
     }
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => temp.Dispose();
 }
 
 public sealed class ReadmeReferenceTests
@@ -69,7 +69,7 @@ public sealed class ReadmeReferenceTests
     [Fact]
     public void Readme_ContainsTheGeneratedPruningYamlReference()
     {
-        string readme = File.ReadAllText(Path.Combine(CliTestData.RepoRoot, "README.md"));
+        string readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
         string reference = SchemaMarkdown.Write();
         Assert.True(readme.Contains(reference, StringComparison.Ordinal),
             "README.md's pruning.yaml reference is out of date: replace it with the output of 'dotnet compress schema --markdown'.");
