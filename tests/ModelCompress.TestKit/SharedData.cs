@@ -8,10 +8,10 @@ public static class SharedData
 {
     private const string Hint = "Set MODELCOMPRESS_DATA to the shared data folder.";
 
-    private static readonly Lazy<string> root = new(Resolve);
+    private static readonly Lazy<string> Resolved = new(Resolve);
 
     /// <summary>The absolute path of the data folder; throws <see cref="DirectoryNotFoundException"/> when it is missing.</summary>
-    public static string Root => root.Value;
+    public static string Root => Resolved.Value;
 
     /// <summary>The llama.c stories260K checkpoint.</summary>
     public static string Stories260K => Path("models", "stories260K", "stories260K.bin");
