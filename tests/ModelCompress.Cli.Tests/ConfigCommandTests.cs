@@ -6,7 +6,7 @@ namespace ModelCompress.Cli.Tests;
 
 public sealed class ConfigCommandTests : IDisposable
 {
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-config-").FullName;
+    private readonly TempFolder temp = new("mc-config-");
 
     [Fact]
     public void Init_WritesAStarterThatValidatesOnceItsFilesExist_AndRefusesToOverwrite()
@@ -22,8 +22,8 @@ public sealed class ConfigCommandTests : IDisposable
         Assert.Contains("stages[1].data: file 'data/alpaca_data_cleaned.json' not found", missing.Err);
         Directory.CreateDirectory(Path.Combine(temp, "data"));
         // A real model folder: validate checks its config and tensor headers too.
-        Assert.Equal(0, CliTestData.RunInProcess("convert", "llama2c", "--checkpoint", CliTestData.Data("models", "stories260K", "stories260K.bin"),
-            "--tokenizer", CliTestData.Data("models", "stories260K", "tok512.model"), "--out", Path.Combine(temp, "models", "base")).Code);
+        Assert.Equal(0, CliTestData.RunInProcess("convert", "llama2c", "--checkpoint", SharedData.Stories260K,
+            "--tokenizer", SharedData.Tok512, "--out", Path.Combine(temp, "models", "base")).Code);
         File.WriteAllText(Path.Combine(temp, "data", "calibration.txt"), "text");
         File.WriteAllText(Path.Combine(temp, "data", "alpaca_data_cleaned.json"), "[]");
         var (code, output, error) = CliTestData.RunInProcess("validate", file);
@@ -62,7 +62,7 @@ public sealed class ConfigCommandTests : IDisposable
         Assert.Equal(2, errors.Count);
     }
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => temp.Dispose();
 }
 
 public sealed class ReadmeReferenceTests
@@ -70,7 +70,7 @@ public sealed class ReadmeReferenceTests
     [Fact]
     public void Readme_ContainsTheGeneratedPruningYamlReference()
     {
-        string readme = File.ReadAllText(Path.Combine(CliTestData.RepoRoot, "README.md"));
+        string readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
         string reference = PipelineConfigLoader.ReferenceMarkdown();
         Assert.True(readme.Contains(reference, StringComparison.Ordinal),
             "README.md's pruning.yaml reference is out of date: replace it with the output of 'dotnet compress schema --markdown'.");

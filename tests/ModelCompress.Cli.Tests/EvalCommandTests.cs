@@ -5,14 +5,14 @@ namespace ModelCompress.Cli.Tests;
 /// <summary><c>dotnet compress eval</c>: results.json shape, samples, and exit code 2 on bad input.</summary>
 public sealed class EvalCommandTests : IDisposable
 {
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-eval-").FullName;
+    private readonly TempFolder temp = new("mc-eval-");
 
     private string Model()
     {
         string model = Path.Combine(temp, "stories260K");
         var convert = CliTestData.RunInProcess("convert", "llama2c",
-            "--checkpoint", CliTestData.Data("models", "stories260K", "stories260K.bin"),
-            "--tokenizer", CliTestData.Data("models", "stories260K", "tok512.model"), "--out", model);
+            "--checkpoint", SharedData.Stories260K,
+            "--tokenizer", SharedData.Tok512, "--out", model);
         Assert.True(convert.Code == 0, convert.Err);
         return model;
     }
@@ -22,7 +22,7 @@ public sealed class EvalCommandTests : IDisposable
     {
         string results = Path.Combine(temp, "results.json"), samples = Path.Combine(temp, "samples.jsonl");
         var run = CliTestData.RunProcess("eval", "--model", Model(), "--tasks", "arc_easy,winogrande", "--limit", "20",
-            "--data", CliTestData.Data("eval"), "--perplexity", "wikitext2", "--output", results, "--samples", samples, "--device", "cpu");
+            "--data", SharedData.Path("eval"), "--perplexity", "wikitext2", "--output", results, "--samples", samples, "--device", "cpu");
         Assert.True(run.Code == 0, run.Err);
         var json = JsonNode.Parse(File.ReadAllText(results))!;
         var arc = json["results"]!["arc_easy"]!;
@@ -45,7 +45,7 @@ public sealed class EvalCommandTests : IDisposable
     [Fact]
     public void Eval_UnknownTask_ExitsTwoNamingIt()
     {
-        var run = CliTestData.RunInProcess("eval", "--model", Model(), "--tasks", "arc_medium", "--data", CliTestData.Data("eval"));
+        var run = CliTestData.RunInProcess("eval", "--model", Model(), "--tasks", "arc_medium", "--data", SharedData.Path("eval"));
         Assert.Equal(ExitCodes.InvalidInput, run.Code);
         Assert.Contains("unknown task 'arc_medium'", run.Err);
     }
@@ -61,5 +61,5 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Contains($"{data}:2: missing field 'choices'", run.Err);
     }
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

@@ -20,14 +20,14 @@ public sealed class FinetuneCommandTests : IDisposable
         ]
         """;
 
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-cli-ft-").FullName;
+    private readonly TempFolder temp = new("mc-cli-ft-");
 
     private string Model()
     {
         string model = Path.Combine(temp, "stories260K");
         Assert.Equal(0, CliTestData.RunInProcess("convert", "llama2c",
-            "--checkpoint", CliTestData.Data("models", "stories260K", "stories260K.bin"),
-            "--tokenizer", CliTestData.Data("models", "stories260K", "tok512.model"), "--out", model).Code);
+            "--checkpoint", SharedData.Stories260K,
+            "--tokenizer", SharedData.Tok512, "--out", model).Code);
         return model;
     }
 
@@ -76,5 +76,5 @@ public sealed class FinetuneCommandTests : IDisposable
         Assert.Contains("--lora-targets: unknown 'zz'", run.Err);
     }
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

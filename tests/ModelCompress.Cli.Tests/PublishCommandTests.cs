@@ -3,7 +3,7 @@ namespace ModelCompress.Cli.Tests;
 /// <summary>Argument and input errors of <c>dotnet compress publish</c>; publishing itself is tested against Azurite.</summary>
 public sealed class PublishCommandTests : IDisposable
 {
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-publish-cli-").FullName;
+    private readonly TempFolder temp = new("mc-publish-cli-");
 
     [Fact]
     public void Publish_WithoutTarget_ExitsTwo()
@@ -74,14 +74,14 @@ public sealed class PublishCommandTests : IDisposable
             error.ReplaceLineEndings("\n"));
     }
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => temp.Dispose();
 }
 
 public sealed class PlanReviewTests
 {
     private static string Plan(Func<string, string?> environment, params string[] extra)
     {
-        var (code, output, error) = CliTestData.RunInProcess(environment, ["plan", Path.Combine(CliTestData.RepoRoot, "pruning.yaml"), .. extra]);
+        var (code, output, error) = CliTestData.RunInProcess(environment, ["plan", Path.Combine(RepoPaths.Root, "pruning.yaml"), .. extra]);
         Assert.True(code == 0, error);
         return output.ReplaceLineEndings("\n").Split("\n\n")[1];
     }
@@ -115,7 +115,7 @@ public sealed class PlanReviewTests
 
 public sealed class RunPublishTargetTests : IDisposable
 {
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-run-target-").FullName;
+    private readonly TempFolder temp = new("mc-run-target-");
 
     [Fact]
     public void Run_MalformedPublishTarget_ExitsTwoBeforeAnyWork()
@@ -127,12 +127,12 @@ public sealed class RunPublishTargetTests : IDisposable
         Assert.Contains("not a storage account name", error);
     }
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => temp.Dispose();
 }
 
 public sealed class BlobSourceWithoutCredentialsTests : IDisposable
 {
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-run-nocred-").FullName;
+    private readonly TempFolder temp = new("mc-run-nocred-");
 
     [Fact]
     public void Run_BlobSourceThatCannotAuthenticate_ExitsTwoWithAClearMessage()
@@ -145,5 +145,5 @@ public sealed class BlobSourceWithoutCredentialsTests : IDisposable
         Assert.DoesNotContain("TOPSECRET", error);
     }
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

@@ -9,13 +9,13 @@ namespace ModelCompress.Cli.Tests;
 [Collection(SerialCollection.Name)]
 public sealed class RunCommandTests : IDisposable
 {
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-run-").FullName;
+    private readonly TempFolder temp = new("mc-run-");
 
     [Fact]
     public void RootPipeline_RunsEveryStage_PassesWithRealFigures_ThenFailsAStricterGateWithExitThree()
     {
         Environment.SetEnvironmentVariable("MODELCOMPRESS_CACHE", Path.Combine(temp, "cache"));
-        string pipeline = Path.Combine(CliTestData.RepoRoot, "pruning.yaml"), runs = Path.Combine(temp, "runs");
+        string pipeline = Path.Combine(RepoPaths.Root, "pruning.yaml"), runs = Path.Combine(temp, "runs");
         var (code, output, error) = CliTestData.RunInProcess("run", pipeline, "--out", runs, "--json");
         Assert.True(code == ExitCodes.Success, error);
         var results = JsonNode.Parse(output)!;
@@ -70,6 +70,6 @@ public sealed class RunCommandTests : IDisposable
     public void Dispose()
     {
         Environment.SetEnvironmentVariable("MODELCOMPRESS_CACHE", null);
-        Directory.Delete(temp, recursive: true);
+        temp.Dispose();
     }
 }

@@ -4,19 +4,19 @@ namespace ModelCompress.Cli.Tests;
 
 public sealed class ScorePruneTests : IDisposable
 {
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-prune-").FullName;
+    private readonly TempFolder temp = new("mc-prune-");
     private readonly string model;
 
     public ScorePruneTests()
     {
         model = Path.Combine(temp, "stories260K");
         var convert = CliTestData.RunInProcess("convert", "llama2c",
-            "--checkpoint", CliTestData.Data("models", "stories260K", "stories260K.bin"),
-            "--tokenizer", CliTestData.Data("models", "stories260K", "tok512.model"), "--out", model);
+            "--checkpoint", SharedData.Stories260K,
+            "--tokenizer", SharedData.Tok512, "--out", model);
         Assert.Equal(0, convert.Code);
     }
 
-    private static string Calibration => CliTestData.Data("text", "tinystories", "tinystories_valid_head.txt");
+    private static string Calibration => SharedData.Path("text", "tinystories", "tinystories_valid_head.txt");
 
     [Fact]
     public void Score_WritesScoresJsonAndChart_AndPrintsTheRanking()
@@ -96,5 +96,5 @@ public sealed class ScorePruneTests : IDisposable
         Assert.Contains("these scores belong to another model", error);
     }
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

@@ -8,15 +8,15 @@ public sealed class Stories260KGoldenTests : IDisposable
         "Once upon a time, there was a little girl named Lily. She loved to play outside in the park. One day, she saw a big, red ball. " +
         "She wanted to play with it, but it was too high.";
 
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-cli-").FullName;
+    private readonly TempFolder temp = new("mc-cli-");
 
     [Fact]
     public void ConvertThenGenerate_Greedy200Tokens_ReproducesLlama2cReference()
     {
         string model = Path.Combine(temp, "stories260K");
         var convert = CliTestData.RunProcess("convert", "llama2c",
-            "--checkpoint", CliTestData.Data("models", "stories260K", "stories260K.bin"),
-            "--tokenizer", CliTestData.Data("models", "stories260K", "tok512.model"), "--out", model);
+            "--checkpoint", SharedData.Stories260K,
+            "--tokenizer", SharedData.Tok512, "--out", model);
         Assert.True(convert.Code == 0, convert.Err);
         Assert.Equal($"wrote {model}\n", convert.Out);
 
@@ -35,8 +35,8 @@ public sealed class Stories260KGoldenTests : IDisposable
     {
         string model = Path.Combine(temp, "m");
         Assert.Equal(0, CliTestData.RunInProcess("convert", "llama2c",
-            "--checkpoint", CliTestData.Data("models", "stories260K", "stories260K.bin"),
-            "--tokenizer", CliTestData.Data("models", "stories260K", "tok512.model"), "--out", model).Code);
+            "--checkpoint", SharedData.Stories260K,
+            "--tokenizer", SharedData.Tok512, "--out", model).Code);
         string[] args = ["generate", "--model", model, "--prompt", "Once upon a time", "--max-new-tokens", "40", "--temperature", "1.0", "--seed", "7"];
         var first = CliTestData.RunInProcess(args);
         var second = CliTestData.RunInProcess(args);
@@ -47,5 +47,5 @@ public sealed class Stories260KGoldenTests : IDisposable
         Assert.True(first.Out.Length > 40, first.Out);
     }
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

@@ -13,13 +13,13 @@ namespace ModelCompress.Integration.Tests;
 public sealed partial class Azurite : IDisposable
 {
     private readonly Process process;
-    private readonly string workspace = Directory.CreateTempSubdirectory("mc-azurite-").FullName;
+    private readonly TempFolder workspace = new("mc-azurite-");
     private int containers;
 
     public Azurite()
     {
         string binary = Environment.GetEnvironmentVariable("MODELCOMPRESS_AZURITE") is { Length: > 0 } env
-            ? env : Path.Combine(RepoRoot, ".cache", "azurite", "node_modules", ".bin", "azurite-blob");
+            ? env : Path.Combine(RepoPaths.Root, ".cache", "azurite", "node_modules", ".bin", "azurite-blob");
         if (!File.Exists(binary))
             throw new FileNotFoundException($"Azurite is not installed at {binary}: run '.ci/install-azurite.sh .cache/azurite' (or set MODELCOMPRESS_AZURITE).");
         var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -64,21 +64,12 @@ public sealed partial class Azurite : IDisposable
 
     public BlobContainerClient Container(BlobLocation location) => Clients.Container(location);
 
-    public static string RepoRoot { get; } = FindRepoRoot();
-
     public void Dispose()
     {
         if (!process.HasExited) process.Kill(entireProcessTree: true);
         process.WaitForExit(10_000);
         process.Dispose();
-        Directory.Delete(workspace, recursive: true);
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ModelCompressTool.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("ModelCompressTool.sln not found above the test binaries.");
+        workspace.Dispose();
     }
 
     [GeneratedRegex(@"listens on https?://[^:]+:(\d+)")]

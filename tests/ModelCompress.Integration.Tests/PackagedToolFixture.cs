@@ -11,7 +11,9 @@ public sealed class PackagedToolFixture : IDisposable
     public static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(5);
 
-    public string Root { get; } = Directory.CreateTempSubdirectory("mc-integration-").FullName;
+    private readonly TempFolder root = new("mc-integration-");
+
+    public string Root => root.Path;
     public string Packages => Path.Combine(Root, "pkg");
     /// <summary>The folder holding the tool manifest; the sample project is below it.</summary>
     public string Work => Path.Combine(Root, "work");
@@ -56,7 +58,7 @@ public sealed class PackagedToolFixture : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(Root, recursive: true); }
+        try { root.Dispose(); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }

@@ -15,8 +15,8 @@ public sealed class BadInputs
         Root = root;
         Good = Path.Combine(root, "good");
         var convert = CliTestData.RunInProcess("convert", "llama2c",
-            "--checkpoint", CliTestData.Data("models", "stories260K", "stories260K.bin"),
-            "--tokenizer", CliTestData.Data("models", "stories260K", "tok512.model"), "--out", Good);
+            "--checkpoint", SharedData.Stories260K,
+            "--tokenizer", SharedData.Tok512, "--out", Good);
         Assert.True(convert.Code == 0, convert.Err);
     }
 

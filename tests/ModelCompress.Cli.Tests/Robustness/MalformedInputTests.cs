@@ -7,7 +7,7 @@ namespace ModelCompress.Cli.Tests.Robustness;
 [Collection(SerialCollection.Name)]
 public sealed class MalformedInputTests : IDisposable
 {
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-bad-").FullName;
+    private readonly TempFolder temp = new("mc-bad-");
     private readonly BadInputs inputs;
     private readonly string task, text;
 
@@ -161,5 +161,5 @@ public sealed class MalformedInputTests : IDisposable
         }
     }
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

@@ -16,7 +16,7 @@ public sealed class TruncationFuzzTests : IDisposable
 {
     private static readonly TimeSpan CaseLimit = TimeSpan.FromSeconds(30);
     private const long ManagedBytesPerCase = 256L << 20;
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-fuzz-").FullName;
+    private readonly TempFolder temp = new("mc-fuzz-");
     private readonly BadInputs inputs;
 
     public TruncationFuzzTests() => inputs = new BadInputs(temp);
@@ -78,7 +78,7 @@ public sealed class TruncationFuzzTests : IDisposable
     public void PruningYaml_CutAtEveryLength_ExitsZeroOrTwo()
     {
         string target = Path.Combine(temp, "pruning.yaml");
-        byte[] good = File.ReadAllBytes(Path.Combine(CliTestData.RepoRoot, "pruning.yaml"));
+        byte[] good = File.ReadAllBytes(Path.Combine(RepoPaths.Root, "pruning.yaml"));
         int cases = Fuzz(target, Cuts(good), () => Run("validate", target));
         Assert.Equal(good.Length, cases);
     }
@@ -117,5 +117,5 @@ public sealed class TruncationFuzzTests : IDisposable
         return (code, error);
     }
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

@@ -7,7 +7,7 @@ namespace ModelCompress.Core.Tests.Config;
 /// <summary>Local files named by a pipeline must exist before any work starts (validate and run both load the file).</summary>
 public sealed class FileChecksTests : IDisposable
 {
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-filechecks-").FullName;
+    private readonly TempFolder temp = new("mc-filechecks-");
 
     private string Write(string yaml)
     {
@@ -44,7 +44,7 @@ public sealed class FileChecksTests : IDisposable
     public void ExistingFiles_BlobUrls_BuiltinPaths_AndCorpusNames_Pass()
     {
         // A real model folder: validate checks its config and tensor headers too.
-        ModelCompress.Core.Checkpoints.Llama2cConverter.Convert(TestData.Stories260K, TestData.Tok512, Path.Combine(temp, "base"));
+        ModelCompress.Core.Checkpoints.Llama2cConverter.Convert(SharedData.Stories260K, SharedData.Tok512, Path.Combine(temp, "base"));
         File.WriteAllText(Path.Combine(temp, "train.txt"), "text");
         string file = Write("""
             name: x
@@ -66,5 +66,5 @@ public sealed class FileChecksTests : IDisposable
         Assert.Equal("'empty' has no config.json: not a Hugging Face model folder.", error.Message);
     }
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

@@ -5,7 +5,7 @@ namespace ModelCompress.Core.Tests.Evaluation;
 
 public sealed class BenchmarkReaderTests
 {
-    private static string Eval => TestData.Path("eval");
+    private static string Eval => SharedData.Path("eval");
 
     [Fact]
     public void WinoGrande_PartialScoring_FillsBlankInContextsAndSharesTheRest()

@@ -45,7 +45,7 @@ public sealed class RequestEncoderTests
     [Fact]
     public void Encode_SentencePiece_ContinuationIsTailOfWholeEncoding()
     {
-        var tokenizer = SentencePieceTokenizer.Load(TestData.Tok512);
+        var tokenizer = SentencePieceTokenizer.Load(SharedData.Tok512);
         var (context, continuation) = new RequestEncoder(tokenizer, addBos: false).Encode("Question: Which is hot?\nAnswer:", " the sun");
         var whole = tokenizer.Encode("Question: Which is hot?\nAnswer: the sun");
         Assert.Equal(tokenizer.Encode("Question: Which is hot?\nAnswer:"), context);

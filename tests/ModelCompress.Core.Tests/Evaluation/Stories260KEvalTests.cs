@@ -16,8 +16,8 @@ public sealed class Stories260KEvalTests(Stories260KFixture stories) : IClassFix
     {
         using var model = HfModelFolder.Load(stories.Folder, CPU, ScalarType.Float32);
         var tokenizer = TokenizerLoader.FromFolder(stories.Folder);
-        var request = new EvaluationRequest(tasks ?? Tasks, [("wikitext2", TestData.Path("text", "wikitext-2-raw", "wiki.test.raw"))],
-            TestData.Path("eval"), Limit: limit, BatchSize: batchSize);
+        var request = new EvaluationRequest(tasks ?? Tasks, [("wikitext2", SharedData.Path("text", "wikitext-2-raw", "wiki.test.raw"))],
+            SharedData.Path("eval"), Limit: limit, BatchSize: batchSize);
         var config = new EvaluationConfig("stories260K", "-", "tokenizer.model", false, limit, 0, batchSize, true, "cpu", "fp32", "test");
         return EvaluationRunner.Run(model, tokenizer, request, config, NullProgress.Instance);
     }

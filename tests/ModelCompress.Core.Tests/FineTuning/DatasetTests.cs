@@ -53,7 +53,7 @@ public sealed class DatasetTests : IDisposable
     [Fact]
     public void Examples_MaskThePrompt_AppendEos_CutAtMaxLength()
     {
-        var tokenizer = SentencePieceTokenizer.Load(TestData.Tok512);
+        var tokenizer = SentencePieceTokenizer.Load(SharedData.Tok512);
         var record = new InstructionRecord("Tell a story.", "", "Once upon a time.", 1);
         var example = TrainingExamples.FromRecords([record], PromptTemplateKind.Alpaca, tokenizer, 256).Single();
         string prompt = PromptTemplate.Prompt(PromptTemplateKind.Alpaca, record);

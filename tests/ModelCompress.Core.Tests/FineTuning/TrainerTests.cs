@@ -38,7 +38,7 @@ public sealed class TrainerTests(Stories260KFixture stories) : IClassFixture<Sto
     private (List<TrainingExample> Train, List<TrainingExample> Validation) Data(TrainingOptions options)
     {
         var tokenizer = TokenizerLoader.FromFolder(stories.Folder);
-        string text = File.ReadAllText(TestData.Path("text", "tinystories", "tinystories_valid_head.txt"))[..12_000];
+        string text = File.ReadAllText(SharedData.Path("text", "tinystories", "tinystories_valid_head.txt"))[..12_000];
         return DataSplit.Split(TrainingExamples.FromText(text, tokenizer, options.MaxLength), options.ValidationSize, options.Seed, "tinystories");
     }
 

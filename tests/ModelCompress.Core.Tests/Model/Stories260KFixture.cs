@@ -10,7 +10,7 @@ public sealed class Stories260KFixture : IDisposable
     public Stories260KFixture()
     {
         Folder = temp["stories260K"];
-        Llama2cConverter.Convert(TestData.Stories260K, TestData.Tok512, Folder);
+        Llama2cConverter.Convert(SharedData.Stories260K, SharedData.Tok512, Folder);
     }
 
     public string Folder { get; }

@@ -20,7 +20,7 @@ public sealed class Stories260KTests(Stories260KFixture stories) : IClassFixture
     public void Convert_Llama2c_LogitsMatchIndependentLlama2cForward()
     {
         using var model = HfModelFolder.Load(stories.Folder, CPU, ScalarType.Float32);
-        var expected = new Llama2cReference(TestData.Stories260K).Forward(Tokens);
+        var expected = new Llama2cReference(SharedData.Stories260K).Forward(Tokens);
         var actual = Logits(model, Tokens);
         double maxError = 0;
         for (int p = 0; p < Tokens.Length; p++)
@@ -35,7 +35,7 @@ public sealed class Stories260KTests(Stories260KFixture stories) : IClassFixture
         var config = LlamaConfig.Load(stories.Folder);
         Assert.Equal((64, 172, 5, 8, 4, 512, 512, true), (config.HiddenSize, config.IntermediateSize, config.NumHiddenLayers,
             config.NumAttentionHeads, config.NumKeyValueHeads, config.VocabSize, config.MaxPositionEmbeddings, config.TieWordEmbeddings));
-        Assert.Equal(File.ReadAllBytes(TestData.Tok512), File.ReadAllBytes(Path.Combine(stories.Folder, "tokenizer.model")));
+        Assert.Equal(File.ReadAllBytes(SharedData.Tok512), File.ReadAllBytes(Path.Combine(stories.Folder, "tokenizer.model")));
         using var reader = CheckpointReader.Open(stories.Folder);
         Assert.DoesNotContain("lm_head.weight", reader.Names);
         Assert.Equal(2 + 5 * 9, reader.Names.Count());

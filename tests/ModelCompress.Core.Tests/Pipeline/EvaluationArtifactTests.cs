@@ -4,7 +4,7 @@ namespace ModelCompress.Core.Tests.Pipeline;
 
 public sealed class EvaluationArtifactTests : IDisposable
 {
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-artifact-").FullName;
+    private readonly TempFolder temp = new("mc-artifact-");
 
     [Fact]
     public void MmluItems_AlsoCountForTheirCategory_SoPairedGatesWorkOnCategories()
@@ -34,5 +34,5 @@ public sealed class EvaluationArtifactTests : IDisposable
         Assert.Equal([true], values.Items["arc_easy.acc"]);
     }
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

@@ -13,7 +13,7 @@ public sealed class RunPlanKeysTests : IDisposable
     [Fact]
     public void EveryStageType_PlanBeforeAndAfterTheRun_GivesTheRunsKeys()
     {
-        string text = TestData.Path("text", "tinystories", "tinystories_valid_head.txt");
+        string text = SharedData.Path("text", "tinystories", "tinystories_valid_head.txt");
         string yaml = $$"""
             name: every-stage
             model: { source: "{{stories.Folder}}" }
@@ -24,7 +24,7 @@ public sealed class RunPlanKeysTests : IDisposable
               - { id: cut, type: prune, scores: score, remove: 1 }
               - { id: steps, type: prune, metric: magnitude-l1, remove: 2, iterative: { step: 1, heal: heal } }
               - { id: heal, type: finetune, data: "{{text}}", format: text, epochs: 1, batch_size: 4, micro_batch_size: 4, max_len: 32, val_size: 0, max_steps: 2, trainable_layers: 1 }
-              - { id: eval, type: evaluate, tasks: [arc_easy], perplexity: [wikitext2], limit: 4, window: 32, data: "{{TestData.Path("eval")}}" }
+              - { id: eval, type: evaluate, tasks: [arc_easy], perplexity: [wikitext2], limit: 4, window: 32, data: "{{SharedData.Path("eval")}}" }
             """;
         var config = PipelineConfigLoader.Parse(yaml, "every-stage.yaml");
         var options = new RunOptions(temp["runs"]);

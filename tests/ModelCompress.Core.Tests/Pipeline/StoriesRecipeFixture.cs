@@ -14,7 +14,7 @@ public sealed class StoriesRecipeFixture : IDisposable
 
     public StoriesRecipeFixture()
     {
-        string text = TestData.Path("text", "tinystories", "tinystories_valid_head.txt");
+        string text = SharedData.Path("text", "tinystories", "tinystories_valid_head.txt");
         Yaml = $"""
             name: stories-recipe
             model: {"{"} source: "{stories.Folder}" {"}"}
@@ -23,7 +23,7 @@ public sealed class StoriesRecipeFixture : IDisposable
             stages:
               - {"{"} id: prune, type: prune, metric: reverse-order, remove: 1 {"}"}
               - {"{"} id: heal, type: finetune, method: partial, data: "{text}", format: text, lr: 1.0e-3, epochs: 1, batch_size: 8, micro_batch_size: 8, warmup_steps: 2, max_len: 64, val_size: 8, max_steps: 12 {"}"}
-              - {"{"} id: eval, type: evaluate, tasks: [arc_easy, hellaswag], perplexity: [wikitext2], limit: 40, batch_size: 16, window: 64, data: "{TestData.Path("eval")}" {"}"}
+              - {"{"} id: eval, type: evaluate, tasks: [arc_easy, hellaswag], perplexity: [wikitext2], limit: 40, batch_size: 16, window: 64, data: "{SharedData.Path("eval")}" {"}"}
             gates:
               - {"{"} metric: average.acc, max_drop: 0.1 {"}"}
               - {"{"} metric: arc_easy.acc, not_significantly_worse: {"{"} alpha: 0.05 {"}"} {"}"}

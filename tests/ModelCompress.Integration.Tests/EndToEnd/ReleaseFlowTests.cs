@@ -16,15 +16,15 @@ namespace ModelCompress.Integration.Tests.EndToEnd;
 public sealed class ReleaseFlowTests(GitHubApi github, Azurite azurite) : IClassFixture<Azurite>, IDisposable
 {
     private const string Sha = "89abcdef0123456789abcdef0123456789abcdef";
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-release-").FullName;
+    private readonly TempFolder temp = new("mc-release-");
 
     [Fact]
     public void Run_PullsFromBlob_PublishesToBlob_ReportsOnThePullRequest_ReRunEditsTheComment()
     {
         // The base model, converted from llama2.c and uploaded the way a team stores its weights.
         string model = Path.Combine(temp, "stories260K");
-        Assert.Equal(0, CliApp.Run(["convert", "llama2c", "--checkpoint", SharedData.Path("models", "stories260K", "stories260K.bin"),
-            "--tokenizer", SharedData.Path("models", "stories260K", "tok512.model"), "--out", model], new StringWriter(), new StringWriter()));
+        Assert.Equal(0, CliApp.Run(["convert", "llama2c", "--checkpoint", SharedData.Stories260K,
+            "--tokenizer", SharedData.Tok512, "--out", model], new StringWriter(), new StringWriter()));
         var container = azurite.NewContainer();
         var source = container.Child("base/stories260K");
         ModelFolders.Upload(azurite, model, source);
@@ -139,5 +139,5 @@ public sealed class ReleaseFlowTests(GitHubApi github, Azurite azurite) : IClass
     private JsonNode Latest(BlobLocation target) =>
         JsonNode.Parse(azurite.Container(target).GetBlobClient(target.BlobName("stories-release/latest.json")).DownloadContent().Value.Content.ToString())!;
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

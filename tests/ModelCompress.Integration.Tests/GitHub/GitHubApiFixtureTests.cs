@@ -284,18 +284,11 @@ public sealed class GitHubApiFixtureTests(GitHubApi api, ITestOutputHelper outpu
     [Fact]
     public void MissingInstall_FailsWithTheInstallCommand()
     {
-        string empty = Directory.CreateTempSubdirectory("mc-no-prism-").FullName;
-        try
-        {
-            var error = Assert.Throws<FileNotFoundException>(() => GitHubApi.RequireInstall(empty));
-            Assert.Contains("run '.ci/install-prism.sh .cache/prism' (or set MODELCOMPRESS_PRISM", error.Message);
-            Assert.Equal(PrismProxy.BinaryPath(empty), error.FileName);
-            Assert.Equal(GitHubApi.InstallFolder, GitHubApi.RequireInstall(GitHubApi.InstallFolder));
-        }
-        finally
-        {
-            Directory.Delete(empty);
-        }
+        using var empty = new TempFolder("mc-no-prism-");
+        var error = Assert.Throws<FileNotFoundException>(() => GitHubApi.RequireInstall(empty));
+        Assert.Contains("run '.ci/install-prism.sh .cache/prism' (or set MODELCOMPRESS_PRISM", error.Message);
+        Assert.Equal(PrismProxy.BinaryPath(empty), error.FileName);
+        Assert.Equal(GitHubApi.InstallFolder, GitHubApi.RequireInstall(GitHubApi.InstallFolder));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class GitHubPublisherTests : IDisposable
     private const string RunUrl = "https://github.example/mc/models/actions/runs/42";
     private const string Published = "http://127.0.0.1:10000/devstoreaccount1/models/pruned/demo-pruned/20261129T000000Z-abcdef12";
     private readonly GitHubApi github;
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-github-").FullName;
+    private readonly TempFolder temp = new("mc-github-");
 
     public GitHubPublisherTests(GitHubApi github)
     {
@@ -193,6 +193,6 @@ public sealed class GitHubPublisherTests : IDisposable
     public void Dispose()
     {
         github.Fake.ClearFaults();
-        Directory.Delete(temp, recursive: true);
+        temp.Dispose();
     }
 }

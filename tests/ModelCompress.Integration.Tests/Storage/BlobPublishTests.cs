@@ -9,7 +9,7 @@ namespace ModelCompress.Integration.Tests.Storage;
 [Collection(AzuriteCollection.Name)]
 public sealed class BlobPublishTests(Azurite azurite) : IDisposable
 {
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-publish-").FullName;
+    private readonly TempFolder temp = new("mc-publish-");
 
     /// <summary>A run folder as <c>dotnet compress run</c> writes it (model/, results.json, report.md, a chart, manifest.json).</summary>
     private string RunFolder(string name, string verdict = "passed", string finished = "2026-11-28T10:00:00.0000000+00:00", string folder = "run")
@@ -130,5 +130,5 @@ public sealed class BlobPublishTests(Azurite azurite) : IDisposable
         Assert.Equal(before, Directory.EnumerateFiles(run, "*", SearchOption.AllDirectories).Count());
     }
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => temp.Dispose();
 }

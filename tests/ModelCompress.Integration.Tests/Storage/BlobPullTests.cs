@@ -11,7 +11,7 @@ namespace ModelCompress.Integration.Tests.Storage;
 [Collection(AzuriteCollection.Name)]
 public sealed class BlobPullTests(Azurite azurite) : IDisposable
 {
-    private readonly string temp = Directory.CreateTempSubdirectory("mc-pull-").FullName;
+    private readonly TempFolder temp = new("mc-pull-");
 
     [Fact]
     public async Task Pull_ReproducesFolderByteForByte_SecondPullDownloadsNothing_ChangedBlobDownloadsOnlyItself()
@@ -135,7 +135,7 @@ public sealed class BlobPullTests(Azurite azurite) : IDisposable
         ModelFolders.AssertSameFiles(source, model.Path);
     }
 
-    public void Dispose() => Directory.Delete(temp, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     /// <summary>Cancels the pull once this many bytes have been reported: a real interruption between ranged requests.</summary>
     private sealed class CancelAfterBytes(long limit, CancellationTokenSource cancel) : IProgressSink, IProgressTask

@@ -1,10 +1,12 @@
-namespace ModelCompress.Integration.Tests;
+namespace ModelCompress.TestKit;
 
-/// <summary>The repository root, found above the test assembly.</summary>
+/// <summary>The repository root (the folder holding ModelCompressTool.sln), found above the test assembly.</summary>
 public static class RepoPaths
 {
+    /// <summary>The absolute path of the repository root.</summary>
     public static string Root { get; } = Find();
 
+    /// <summary>A path below the repository root, e.g. <c>Of("samples", "CompressModelSample")</c>.</summary>
     public static string Of(params string[] parts) => Path.Combine([Root, .. parts]);
 
     private static string Find()

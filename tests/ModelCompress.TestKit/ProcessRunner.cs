@@ -1,18 +1,25 @@
 using System.Diagnostics;
-using System.Text;
 
-namespace ModelCompress.Integration.Tests;
+namespace ModelCompress.TestKit;
 
-/// <summary>The result of one child process: exit code and both streams.</summary>
+/// <summary>The result of one child process: exit code, both streams exactly as written, and the time it took.</summary>
 public sealed record ProcessResult(string Command, int ExitCode, string Out, string Err, TimeSpan Elapsed)
 {
-    public override string ToString() => $"`{Command}` exited {ExitCode} after {Elapsed.TotalSeconds:F0} s\n--- stdout\n{Out}\n--- stderr\n{Err}";
+    public override string ToString() =>
+        $"`{Command}` exited {ExitCode} after {Elapsed.TotalSeconds:F0} s\n--- stdout\n{Out}\n--- stderr\n{Err}";
 }
 
 /// <summary>Runs <c>dotnet</c> commands as child processes with a timeout and a controlled environment.</summary>
 public static class ProcessRunner
 {
-    public static ProcessResult Dotnet(string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args)
+    private static readonly TimeSpan StreamGrace = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Runs <c>dotnet ARGS</c> in <paramref name="workingDirectory"/> with <paramref name="environment"/> added to the
+    /// test process's variables (less MSBuild's); throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.
+    /// </summary>
+    public static ProcessResult Dotnet(
+        string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -33,27 +40,23 @@ public static class ProcessRunner
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        var watch = Stopwatch.StartNew();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         string command = "dotnet " + string.Join(' ', args);
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit(TimeSpan.FromSeconds(10));
-            throw new TimeoutException($"`{command}` did not finish within {timeout.TotalSeconds:F0} s.\n{stdout}\n{stderr}");
+            throw new TimeoutException(
+                $"`{command}` did not finish within {timeout.TotalSeconds:F0} s.\n{Partial(stdout)}\n{Partial(stderr)}");
         }
-        // Only the parameterless WaitForExit waits for the asynchronous readers to reach the end of both streams
-        // (the timed overload may return with output still buffered); bounded in case a grandchild holds a pipe open.
-        if (!Task.Run(() => process.WaitForExit()).Wait(TimeSpan.FromSeconds(60)))
+        // Both streams end when the last process holding them exits; bounded in case a grandchild holds a pipe open.
+        if (!Task.WaitAll([stdout, stderr], StreamGrace))
             throw new TimeoutException($"`{command}` exited but its output streams stayed open (a lingering child process?).");
-        lock (stdout) lock (stderr)
-            return new ProcessResult(command, process.ExitCode, stdout.ToString(), stderr.ToString(), watch.Elapsed);
+        return new ProcessResult(command, process.ExitCode, stdout.Result, stderr.Result, watch.Elapsed);
     }
+
+    private static string Partial(Task<string> stream) => stream.Wait(TimeSpan.FromSeconds(5)) ? stream.Result : "(output still open)";
 }
