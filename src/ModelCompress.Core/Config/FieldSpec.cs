@@ -22,6 +22,17 @@ public sealed record FieldSpec(string Name, ValueKind Kind, string Description)
     public double? Maximum { get; init; }
     /// <summary>A regular expression a string must match, with a human explanation for errors.</summary>
     public (string Regex, string Explanation)? Pattern { get; init; }
+    /// <summary>For strings (and lists of them): a local path that must exist when the pipeline is validated.</summary>
+    public PathRule? Path { get; init; }
+}
+
+/// <summary>
+/// A field that names a local file (or folder) that must exist, relative to the pipeline file. Blob URLs and <c>builtin:demo</c>
+/// paths are checked where they are used; values <see cref="IsName"/> accepts are names, not paths (a built-in task or corpus).
+/// </summary>
+public sealed record PathRule(bool Folder = false, Func<string, bool>? IsName = null, string? Hint = null, string What = "file")
+{
+    public static readonly PathRule File = new();
 }
 
 /// <summary>A YAML mapping with known fields.</summary>

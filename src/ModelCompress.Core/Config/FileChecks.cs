@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using ModelCompress.Core.Demo;
-using ModelCompress.Core.Evaluation;
 using YamlDotNet.RepresentationModel;
 using static ModelCompress.Core.Config.YamlNodes;
 
@@ -13,7 +12,7 @@ namespace ModelCompress.Core.Config;
 /// </summary>
 internal static class FileChecks
 {
-    public static void Run(JsonObject json, YamlNode root, string baseDirectory, YamlToJson report)
+    public static void Run(JsonObject json, YamlNode root, string baseDirectory, YamlToJson report, IReadOnlyList<StageSyntax> syntax)
     {
         if (json["model"]?["source"]?.GetValue<string>() is { } source && IsLocal(source))
         {
@@ -40,21 +39,25 @@ internal static class FileChecks
         {
             if (stages[i] is not JsonObject stage || stageNodes[i] is not YamlMappingNode node) continue;
             string type = stage["type"]?.GetValue<string>() ?? "", path = $"stages[{i}]";
-            if (type == "finetune" && stage["data"]?.GetValue<string>() is { } data) FileExists(report, Child(node, "data"), $"{path}.data", data, baseDirectory);
-            if (type != "evaluate") continue;
-            string? evalDir = stage["data"]?.GetValue<string>();
-            if (evalDir is not null && IsLocal(evalDir) && !Directory.Exists(Path.GetFullPath(evalDir, baseDirectory)))
-                report.Error(Child(node, "data"), $"{path}.data", $"benchmark folder '{evalDir}' not found.", "omit data to use $MODELCOMPRESS_DATA/eval.");
-            EachItem(stage, node, "tasks", (task, item, at) =>
+            // Each stage type's fields say which of them are paths (FieldSpec.Path).
+            foreach (var field in syntax.FirstOrDefault(t => t.Type == type)?.Spec.Fields ?? [])
             {
-                // A task is a built-in name, or a task file when it looks like a path.
-                if (task.Contains('/') || task.Contains('\\') || Path.HasExtension(task)) FileExists(report, item, $"{path}.{at}", task, baseDirectory);
-            });
-            EachItem(stage, node, "perplexity", (corpus, item, at) =>
-            {
-                if (!DataLocations.Corpora.ContainsKey(corpus)) FileExists(report, item, $"{path}.{at}", corpus, baseDirectory, $"or a corpus name ({string.Join(", ", DataLocations.Corpora.Keys)})");
-            });
+                if (field.Path is not { } rule) continue;
+                if (field.Kind == ValueKind.List)
+                    EachItem(stage, node, field.Name, (value, item, at) => Exists(report, rule, item, $"{path}.{at}", value, baseDirectory));
+                else if ((stage[field.Name] as JsonValue)?.GetValue<string>() is { } value)
+                    Exists(report, rule, Child(node, field.Name), $"{path}.{field.Name}", value, baseDirectory);
+            }
         }
+    }
+
+    private static void Exists(YamlToJson report, PathRule rule, YamlNode node, string path, string value, string baseDirectory)
+    {
+        if (rule.IsName?.Invoke(value) == true) return;
+        if (!rule.Folder)
+            FileExists(report, node, path, value, baseDirectory, rule.Hint);
+        else if (IsLocal(value) && !Directory.Exists(Path.GetFullPath(value, baseDirectory)))
+            report.Error(node, path, $"{rule.What} '{value}' not found.", rule.Hint);
     }
 
     private static bool IsLocal(string path) => !path.Contains("://", StringComparison.Ordinal) && !path.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal);

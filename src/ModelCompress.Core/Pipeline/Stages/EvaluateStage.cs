@@ -18,14 +18,21 @@ internal sealed class EvaluateStageType : StageType<EvaluateStage>
     public override StageSyntax Syntax { get; } = Spell("evaluate",
         "Evaluate baseline and candidate on zero-shot multiple-choice tasks and perplexity.",
         List("tasks", "Tasks: arc_easy, arc_challenge, piqa, hellaswag, winogrande, openbookqa, mmlu, boolq, or a task file.",
-            Str("task", "A task.")) with { Default = Array.Empty<string>() },
+            Str("task", "A task.")) with { Default = Array.Empty<string>(), Path = new PathRule(IsName: IsTaskName) },
         List("perplexity", "Perplexity corpora: wikitext2, ptb, or a text file.", Str("corpus", "A corpus.")) with
-            { Default = Array.Empty<string>() },
+        {
+            Default = Array.Empty<string>(),
+            Path = new PathRule(IsName: DataLocations.Corpora.ContainsKey, Hint: $"or a corpus name ({string.Join(", ", DataLocations.Corpora.Keys)})"),
+        },
         Int("limit", "Evaluate only the first N items of each task.", null, 1),
         Int("num_fewshot", "Few-shot examples per prompt.", 0, 0),
         Int("batch_size", "Sequences per forward pass.", 16, 1),
         Int("window", "Perplexity window in tokens.", 128, 2),
-        Str("data", "Benchmark folder (default: $MODELCOMPRESS_DATA/eval)."));
+        Str("data", "Benchmark folder (default: $MODELCOMPRESS_DATA/eval).") with
+            { Path = new PathRule(Folder: true, Hint: "omit data to use $MODELCOMPRESS_DATA/eval.", What: "benchmark folder") });
+
+    // A task is a built-in name, or a task file when it looks like a path.
+    private static bool IsTaskName(string task) => !(task.Contains('/') || task.Contains('\\') || System.IO.Path.HasExtension(task));
 
     protected override void Apply(EvaluateStage stage, StageWalk walk)
     {

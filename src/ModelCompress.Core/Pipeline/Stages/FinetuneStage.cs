@@ -38,7 +38,7 @@ internal sealed class FinetuneStageType : StageType<FinetuneStage>
     public override StageSyntax Syntax { get; } = Spell("finetune",
         "Heal the pruned model by fine-tuning (the paper's trainer: AdamW, warm-up then linear decay).",
         OneOf("method", "partial (lm_head, final norm and the last trainable_layers layers), lora, qlora or full.", Defaults.Method),
-        Str("data", "Training data file.") with { Required = true },
+        Str("data", "Training data file.") with { Required = true, Path = PathRule.File },
         OneOf("format", "alpaca (JSON), dolly (JSONL), jsonl (prompt/completion) or text (packed windows).", DataFormat.Alpaca),
         OneOf("template", "Prompt template for instruction data.", PromptTemplateKind.Alpaca),
         Int("trainable_layers", "partial: how many of the last layers to train (paper best: 3).", Defaults.TrainableLayers, 0),
