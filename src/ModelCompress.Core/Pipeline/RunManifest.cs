@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelCompress.Core.Gates;
 
 namespace ModelCompress.Core.Pipeline;
 
