@@ -17,7 +17,8 @@ public static partial class RunFolder
     public static JsonObject Results(RunSummary run)
     {
         var keys = run.Baseline.Keys.Union(run.Candidate.Keys).Order(StringComparer.Ordinal).ToList();
-        JsonObject Values(IReadOnlyDictionary<string, double?> v) => new(keys.Where(v.ContainsKey).Select(k => KeyValuePair.Create(k, Num(v[k]))));
+        JsonObject Values(IReadOnlyDictionary<string, double?> v) =>
+            new(keys.Where(v.ContainsKey).Select(k => KeyValuePair.Create(k, Num(v[k]))));
         return new JsonObject
         {
             ["name"] = run.Name,
@@ -83,7 +84,8 @@ public static partial class RunFolder
 
     private static PruningSummary Pruning(JsonNode p) => new(Text(p["method"]),
         [.. Items(p["removed_layers"]).Select(l => l.GetValue<int>())], p["layers_before"]?.GetValue<int>() ?? 0,
-        p["layers_after"]?.GetValue<int>() ?? 0, p["parameters_before"]?.GetValue<long>() ?? 0, p["parameters_after"]?.GetValue<long>() ?? 0);
+        p["layers_after"]?.GetValue<int>() ?? 0, p["parameters_before"]?.GetValue<long>() ?? 0,
+        p["parameters_after"]?.GetValue<long>() ?? 0);
 
     private static StageTiming Stage(JsonNode s) => new(Text(s["id"]), Text(s["type"]), s["cached"]?.GetValue<bool>() == true,
         s["seconds"]?.GetValue<double>() ?? 0, s["peak_rss_bytes"]?.GetValue<long>() ?? 0);

@@ -8,7 +8,8 @@ namespace ModelCompress.Core.Pipeline;
 
 /// <summary>
 /// The run folder <c>OUT/NAME/</c>: <c>model/</c> (with its model card), results.json, report.md, the charts and manifest.json.
-/// <see cref="Write(RunOutcome, JsonObject, RunContext)"/> writes it as a whole (staged, then renamed into place); <see cref="Read"/> is the one reader of it.
+/// <see cref="Write(RunOutcome, JsonObject, RunContext)"/> writes it as a whole (staged, then renamed into place);
+/// <see cref="Read"/> is the one reader of it.
 /// </summary>
 public static partial class RunFolder
 {
@@ -24,7 +25,8 @@ public static partial class RunFolder
             File.Copy(file, Path.Combine(model, Path.GetFileName(file)));
         string finetune = Path.Combine(run.FinalModel, "finetune.json");
         var summary = run.Summary();
-        File.WriteAllText(Path.Combine(model, "README.md"), ModelCard.Write(summary, run.BaseModel, File.Exists(finetune) ? Healing(finetune) : null));
+        string? healing = File.Exists(finetune) ? Healing(finetune) : null;
+        File.WriteAllText(Path.Combine(model, "README.md"), ModelCard.Write(summary, run.BaseModel, healing));
 
         Write(staging.Staging, ResultsFile, Results(summary).ToJsonString(JsonDefaults.Indented));
         Write(staging.Staging, ReportFile, RunReport.Markdown(summary));
@@ -39,7 +41,8 @@ public static partial class RunFolder
         var tasks = summary.TaskMetrics;
         if (tasks.Count > 0)
             Write(staging.Staging, RunSummary.TasksChart, SvgBarChart.RenderPairs("baseline vs candidate", tasks,
-                tasks.Select(t => run.Baseline.Values[t]).ToList(), tasks.Select(t => run.Candidate.Values[t]).ToList(), "baseline", "candidate"));
+                tasks.Select(t => run.Baseline.Values[t]).ToList(), tasks.Select(t => run.Candidate.Values[t]).ToList(),
+                "baseline", "candidate"));
         var inputs = new Dictionary<string, string>(context.Inputs) { [run.BaseModel] = context.Hasher.Folder(run.BaseModel) };
         // A SAS token in model.source must not reach the manifest.
         string manifest = RunManifest.Write(run, effectiveConfig, inputs, context.Seed).ToJsonString(JsonDefaults.Indented);

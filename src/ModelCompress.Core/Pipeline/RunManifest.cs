@@ -8,7 +8,8 @@ namespace ModelCompress.Core.Pipeline;
 /// <summary>manifest.json: inputs with sha256, the effective configuration, seeds, versions, and each stage's time and memory.</summary>
 public static class RunManifest
 {
-    public static JsonObject Write(RunOutcome run, JsonObject effectiveConfig, IReadOnlyDictionary<string, string> inputs, long seed) => new()
+    public static JsonObject Write(
+        RunOutcome run, JsonObject effectiveConfig, IReadOnlyDictionary<string, string> inputs, long seed) => new()
     {
         ["name"] = run.Name,
         ["started"] = run.Started.ToString("O"),

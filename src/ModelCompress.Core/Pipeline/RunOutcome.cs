@@ -16,15 +16,17 @@ public sealed record RunOutcome(
     /// <summary>The run as its folder records it (what the reports render); the charts are those the folder will hold.</summary>
     public RunSummary Summary()
     {
-        var summary = new RunSummary(Name, Verdict, Values(Baseline), Values(Candidate), Gates,
-            [.. Pruning.Select(p => new PruningSummary(p.Method, p.RemovedLayers, p.LayersBefore, p.LayersAfter, p.ParametersBefore, p.ParametersAfter))])
+        var pruning = Pruning.Select(p =>
+            new PruningSummary(p.Method, p.RemovedLayers, p.LayersBefore, p.LayersAfter, p.ParametersBefore, p.ParametersAfter));
+        var summary = new RunSummary(Name, Verdict, Values(Baseline), Values(Candidate), Gates, [.. pruning])
         {
             Evaluations = [.. Evaluations.Select(e => new StageMetrics(e.Stage, Values(e.Values)))],
             Stages = [.. Stages.Select(s => new StageTiming(s.Id, s.Type, s.Cached, s.Seconds, s.PeakRssBytes))],
             Started = Started,
             Finished = Finished,
         };
-        string?[] charts = [ScoresFile is null ? null : RunSummary.ScoresChart, summary.TaskMetrics.Count == 0 ? null : RunSummary.TasksChart];
+        string?[] charts =
+            [ScoresFile is null ? null : RunSummary.ScoresChart, summary.TaskMetrics.Count == 0 ? null : RunSummary.TasksChart];
         return summary with { Charts = [.. charts.OfType<string>()] };
     }
 

@@ -151,7 +151,8 @@ public sealed class BlobPublisher(BlobClients? clients = null)
         public static RunInfo Read(string runDir)
         {
             string results = Path.Combine(runDir, RunFolder.ResultsFile), manifest = Path.Combine(runDir, RunFolder.ManifestFile);
-            if (!File.Exists(results) || !File.Exists(manifest)) throw PublishException.NotARun(runDir, "results.json or manifest.json is missing");
+            if (!File.Exists(results) || !File.Exists(manifest))
+                throw PublishException.NotARun(runDir, "results.json or manifest.json is missing");
             var run = RunFolder.Read(runDir);
             if (run.Name.Length == 0) throw PublishException.NotARun(runDir, "results.json has no name");
             var time = run.Finished?.ToUniversalTime() ?? throw PublishException.NotARun(runDir, "manifest.json has no finish time");

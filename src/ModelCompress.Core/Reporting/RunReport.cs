@@ -100,7 +100,8 @@ public static class RunReport
         }
     }
 
-    private static string[] GateValues(GateVerdict g, Func<string, string> text) => [text(g.Metric), text(g.Condition), F(g.Baseline), F(g.Candidate)];
+    private static string[] GateValues(GateVerdict g, Func<string, string> text) =>
+        [text(g.Metric), text(g.Condition), F(g.Baseline), F(g.Candidate)];
 
     // Candidate metrics against the baseline, with a column for each of the earlier evaluations.
     private static void Metrics(StringBuilder md, RunSummary run, IReadOnlyList<StageMetrics> earlier)

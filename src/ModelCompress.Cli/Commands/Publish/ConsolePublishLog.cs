@@ -14,7 +14,8 @@ public sealed class ConsolePublishLog(TextWriter output, TextWriter error) : IPu
 
     public void Reported(GitHubReport report, GitHubTarget target)
     {
-        if (report.CommentUrl is not null) output.WriteLine($"github: {(report.CommentEdited ? "edited" : "added")} comment {report.CommentUrl}");
+        if (report.CommentUrl is not null)
+            output.WriteLine($"github: {(report.CommentEdited ? "edited" : "added")} comment {report.CommentUrl}");
         if (report.CheckRunUrl is not null || report.StatusFallback)
             output.WriteLine(report.StatusFallback
                 ? $"github: commit status set on {target.HeadSha} (the token may not write check runs)"

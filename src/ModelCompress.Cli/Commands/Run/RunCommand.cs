@@ -41,7 +41,9 @@ public static class RunCommand
             var log = parse.GetValue(json) ? TextWriter.Null : output;
             var progress = ConsoleProgress.ForStandardError();
             var publisher = new RunPublisher(new ConsolePublishLog(log, parse.InvocationConfiguration.Error), environment, progress);
-            var review = config.Publish.Github || github.Given(parse) ? GitHubTarget.Resolve(github.Options(parse), environment, publisher.Warn) : null;
+            var review = config.Publish.Github || github.Given(parse)
+                ? GitHubTarget.Resolve(github.Options(parse), environment, publisher.Warn)
+                : null;
             var outcome = PipelineRunner.Run(config, effective, new RunOptions(parse.GetValue(outDir)!.FullName, parse.GetValue(resume), progress) { Environment = environment }, cancellation);
             string runDir = Path.Combine(parse.GetValue(outDir)!.FullName, config.Name);
             if (parse.GetValue(json)) output.WriteLine(RunFolder.Results(outcome).ToJsonString(Core.JsonDefaults.Indented));

@@ -24,14 +24,17 @@ public static class PullRequestReport
     public static string Markdown(string runDir, IReadOnlyList<string> published, string? runUrl, string? publishFailure = null) =>
         Markdown(RunFolder.Read(runDir), published, runUrl, publishFailure);
 
-    /// <summary>The report of <paramref name="run"/>: its marker, then <see cref="RunReport.Review"/>, cut to <see cref="MaxLength"/>.</summary>
+    /// <summary>
+    /// The report of <paramref name="run"/>: its marker, then <see cref="RunReport.Review"/>, cut to <see cref="MaxLength"/>.
+    /// </summary>
     public static string Markdown(RunSummary run, IReadOnlyList<string> published, string? runUrl, string? publishFailure = null) =>
         Truncate(Marker(run.Name) + Environment.NewLine + RunReport.Review(run, published, runUrl, publishFailure), runUrl);
 
     private static string Truncate(string text, string? runUrl)
     {
         if (text.Length <= MaxLength) return text;
-        string note = $"\n\n… truncated to GitHub's size limit; the full report is report.md in the run folder{(runUrl is null ? "" : $" ({runUrl})")}.\n";
+        string where = runUrl is null ? "" : $" ({runUrl})";
+        string note = $"\n\n… truncated to GitHub's size limit; the full report is report.md in the run folder{where}.\n";
         return text[..(MaxLength - note.Length)] + note;
     }
 }
