@@ -13,8 +13,8 @@ using ModelCompress.Core.Config;
 using ModelCompress.Core.Data;
 using ModelCompress.Core.Evaluation;
 using ModelCompress.Core.Model;
-using ModelCompress.Core.Reporting;
-using ModelCompress.Core.Reporting.GitHub;
+using ModelCompress.Core.Publishing;
+using ModelCompress.Core.Publishing.GitHub;
 using ModelCompress.Core.Storage;
 using ModelCompress.Core.Tokenization;
 

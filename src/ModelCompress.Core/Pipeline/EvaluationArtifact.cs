@@ -4,12 +4,18 @@ using ModelCompress.Core.Gates;
 
 namespace ModelCompress.Core.Pipeline;
 
-/// <summary>Reads a stored evaluation (results.json + samples.jsonl) back as gate inputs: values and per-item correctness.</summary>
+/// <summary>
+/// Reads a stored evaluation (results.json + samples.jsonl) back as gate inputs: values and per-item correctness. This is the
+/// one reader of an evaluate stage's own results.json, which has lm-evaluation-harness's shape (<c>results.TASK."acc,none"</c>)
+/// and lives in the stage cache; the run folder's results.json is another file, read by <see cref="RunFolder.Read"/>.
+/// </summary>
 public static class EvaluationArtifact
 {
+    /// <summary>The evaluate stage's files: the harness-shaped results and one line per scored item.</summary>
     public const string ResultsFile = "results.json", SamplesFile = "samples.jsonl";
 
-    private static readonly string[] Metrics = ["acc", "acc_norm", "token_perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte"];
+    private static readonly string[] Metrics =
+        ["acc", "acc_norm", "token_perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte"];
 
     public static MetricValues Read(string folder, long parameters)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using ModelCompress.Core.Checkpoints;
 using ModelCompress.Core.Reporting;
@@ -5,9 +6,15 @@ using ModelCompress.Core.Scoring;
 
 namespace ModelCompress.Core.Pipeline;
 
-/// <summary>Writes the run folder <c>OUT/NAME/</c> as a whole (staged, then renamed into place).</summary>
-public static class RunFolder
+/// <summary>
+/// The run folder <c>OUT/NAME/</c>: <c>model/</c> (with its model card), results.json, report.md, the charts and manifest.json.
+/// <see cref="Write(RunOutcome, JsonObject, RunContext)"/> writes it as a whole (staged, then renamed into place);
+/// <see cref="Read"/> is the one reader of it.
+/// </summary>
+public static partial class RunFolder
 {
+    public const string ReportFile = "report.md", ManifestFile = "manifest.json";
+
     public static string Write(RunOutcome run, JsonObject effectiveConfig, RunContext context)
     {
         string target = Path.Combine(context.Options.OutRoot, run.Name);
@@ -16,26 +23,30 @@ public static class RunFolder
         Directory.CreateDirectory(model);
         foreach (string file in Directory.EnumerateFiles(run.FinalModel))
             File.Copy(file, Path.Combine(model, Path.GetFileName(file)));
-        string? healing = File.Exists(Path.Combine(run.FinalModel, "finetune.json")) ? Healing(Path.Combine(run.FinalModel, "finetune.json")) : null;
-        File.WriteAllText(Path.Combine(model, "README.md"), ModelCard.Write(run, healing));
+        string finetune = Path.Combine(run.FinalModel, "finetune.json");
+        var summary = run.Summary();
+        string? healing = File.Exists(finetune) ? Healing(finetune) : null;
+        File.WriteAllText(Path.Combine(model, "README.md"), ModelCard.Write(summary, run.BaseModel, healing));
 
-        Write(staging.Staging, "results.json", RunReport.Results(run).ToJsonString(JsonDefaults.Indented));
-        Write(staging.Staging, "report.md", RunReport.Markdown(run));
+        Write(staging.Staging, ResultsFile, Results(summary).ToJsonString(JsonDefaults.Indented));
+        Write(staging.Staging, ReportFile, RunReport.Markdown(summary));
         if (run.ScoresFile is not null)
         {
             var scores = LayerScores.Load(run.ScoresFile);
             var removed = run.Pruning.SelectMany(p => p.RemovedLayers).ToHashSet();
-            Write(staging.Staging, "scores.svg", SvgBarChart.Render($"{scores.Metric} layer scores (lower = removed first)",
-                scores.Layers.Select(l => l.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(),
+            Write(staging.Staging, RunSummary.ScoresChart, SvgBarChart.Render($"{scores.Metric} layer scores (lower = removed first)",
+                scores.Layers.Select(l => l.Index.ToString(CultureInfo.InvariantCulture)).ToList(),
                 scores.Layers.Select(l => l.Score).ToList(), scores.Metric == "angular" ? null : removed));
         }
-        var tasks = RunReport.TaskMetrics(run);
+        var tasks = summary.TaskMetrics;
         if (tasks.Count > 0)
-            Write(staging.Staging, "tasks.svg", SvgBarChart.RenderPairs("baseline vs candidate", tasks,
-                tasks.Select(t => run.Baseline.Values[t]).ToList(), tasks.Select(t => run.Candidate.Values[t]).ToList(), "baseline", "candidate"));
+            Write(staging.Staging, RunSummary.TasksChart, SvgBarChart.RenderPairs("baseline vs candidate", tasks,
+                tasks.Select(t => run.Baseline.Values[t]).ToList(), tasks.Select(t => run.Candidate.Values[t]).ToList(),
+                "baseline", "candidate"));
         var inputs = new Dictionary<string, string>(context.Inputs) { [run.BaseModel] = context.Hasher.Folder(run.BaseModel) };
         // A SAS token in model.source must not reach the manifest.
-        Write(staging.Staging, "manifest.json", Storage.BlobLocation.Redact(RunManifest.Write(run, effectiveConfig, inputs, context.Seed).ToJsonString(JsonDefaults.Indented)));
+        string manifest = RunManifest.Write(run, effectiveConfig, inputs, context.Seed).ToJsonString(JsonDefaults.Indented);
+        Write(staging.Staging, ManifestFile, Storage.BlobLocation.Redact(manifest));
         staging.Commit();
         return target;
     }

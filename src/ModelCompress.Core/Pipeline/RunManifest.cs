@@ -1,13 +1,15 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelCompress.Core.Gates;
 
 namespace ModelCompress.Core.Pipeline;
 
 /// <summary>manifest.json: inputs with sha256, the effective configuration, seeds, versions, and each stage's time and memory.</summary>
 public static class RunManifest
 {
-    public static JsonObject Write(RunOutcome run, JsonObject effectiveConfig, IReadOnlyDictionary<string, string> inputs, long seed) => new()
+    public static JsonObject Write(
+        RunOutcome run, JsonObject effectiveConfig, IReadOnlyDictionary<string, string> inputs, long seed) => new()
     {
         ["name"] = run.Name,
         ["started"] = run.Started.ToString("O"),

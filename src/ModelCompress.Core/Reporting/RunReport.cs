@@ -1,46 +1,22 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using ModelCompress.Core.Gates;
-using ModelCompress.Core.Pipeline;
 
 namespace ModelCompress.Core.Reporting;
 
-/// <summary>results.json (machine-readable) and report.md (verdict first, then tables and charts) of a run.</summary>
+/// <summary>
+/// The markdown of a run, in two forms that share their parts (pruning lines, gate rows, the metrics table): report.md in
+/// the run folder (verdict first, then gates, metrics after every evaluate stage, stages and charts) and the review that a
+/// pull-request comment, check run and step summary show (verdict, gates, metrics folded away, links to the published copies).
+/// </summary>
 public static class RunReport
 {
-    public static JsonObject Results(RunOutcome run)
-    {
-        var keys = run.Baseline.Values.Keys.Union(run.Candidate.Values.Keys).Order(StringComparer.Ordinal).ToList();
-        JsonObject Values(MetricValues v) => new(keys.Where(v.Values.ContainsKey).Select(k => KeyValuePair.Create(k, (JsonNode?)Num(v.Values[k]))));
-        return new JsonObject
-        {
-            ["name"] = run.Name,
-            ["verdict"] = run.Verdict == Verdict.Passed ? "passed" : "failed",
-            ["baseline"] = Values(run.Baseline),
-            ["candidate"] = Values(run.Candidate),
-            ["deltas"] = new JsonObject(keys.Where(k => run.Baseline.Values.ContainsKey(k) && run.Candidate.Values.ContainsKey(k))
-                .Select(k => KeyValuePair.Create(k, (JsonNode?)Num(run.Candidate.Values[k] - run.Baseline.Values[k])))),
-            ["evaluations"] = new JsonObject(run.Evaluations.Select(e => KeyValuePair.Create(e.Stage, (JsonNode?)Values(e.Values)))),
-            ["gates"] = new JsonArray([.. run.Gates.Select(g => (JsonNode)new JsonObject
-            {
-                ["metric"] = g.Metric, ["condition"] = g.Condition, ["baseline"] = Num(g.Baseline), ["candidate"] = Num(g.Candidate),
-                ["passed"] = g.Passed, ["detail"] = g.Detail,
-            })]),
-            ["pruning"] = new JsonArray([.. run.Pruning.Select(p => (JsonNode)new JsonObject
-            {
-                ["method"] = p.Method, ["removed_layers"] = new JsonArray([.. p.RemovedLayers.Select(l => (JsonNode)l)]),
-                ["layers_before"] = p.LayersBefore, ["layers_after"] = p.LayersAfter,
-                ["parameters_before"] = p.ParametersBefore, ["parameters_after"] = p.ParametersAfter,
-            })]),
-        };
-    }
-
-    public static string Markdown(RunOutcome run)
+    /// <summary>report.md of the run.</summary>
+    public static string Markdown(RunSummary run)
     {
         var md = new StringBuilder();
-        var failed = run.Gates.Where(g => !g.Passed).ToList();
-        md.AppendLine(run.Verdict == Verdict.Passed
+        var failed = run.FailedGates;
+        md.AppendLine(run.Passed
             ? $"# ✅ PASSED — {run.Name}"
             : $"# ❌ FAILED — {run.Name}: {failed.Count} gate condition{(failed.Count == 1 ? "" : "s")} failed");
         md.AppendLine();
@@ -49,38 +25,109 @@ public static class RunReport
             foreach (var g in failed) md.AppendLine($"- **{g.Metric}** {g.Condition}: {g.Detail}");
             md.AppendLine().AppendLine("The model was not published.").AppendLine();
         }
-        foreach (var p in run.Pruning)
-            md.AppendLine($"Removed layers {string.Join(", ", p.RemovedLayers)} ({p.Method}): {p.LayersBefore} → {p.LayersAfter} layers, " +
-                          $"{p.ParametersBefore:N0} → {p.ParametersAfter:N0} parameters ({100.0 * (p.ParametersBefore - p.ParametersAfter) / p.ParametersBefore:F1}% fewer).");
-        md.AppendLine().AppendLine("## Gates").AppendLine().AppendLine("| metric | condition | baseline | candidate | result | detail |").AppendLine("|---|---|---|---|---|---|");
-        foreach (var g in run.Gates) md.AppendLine($"| {g.Metric} | {g.Condition} | {F(g.Baseline)} | {F(g.Candidate)} | {(g.Passed ? "✅ pass" : "❌ fail")} | {g.Detail} |");
+        Removals(md, run.Pruning, CultureInfo.CurrentCulture);
+        md.AppendLine().AppendLine("## Gates").AppendLine();
+        Header(md, "metric", "condition", "baseline", "candidate", "result", "detail");
+        foreach (var g in run.Gates) Row(md, [.. GateValues(g, text => text), g.Passed ? "✅ pass" : "❌ fail", g.Detail]);
+        md.AppendLine().AppendLine("## Metrics").AppendLine();
         // One column per evaluate stage before the last, so a report shows what pruning cost and what healing won back.
-        var earlier = run.Evaluations.SkipLast(1).ToList();
-        md.AppendLine().AppendLine("## Metrics").AppendLine()
-          .AppendLine($"| metric | baseline | {string.Concat(earlier.Select(e => $"after {e.Stage} | "))}candidate | Δ |")
-          .AppendLine($"|---|---|{string.Concat(earlier.Select(_ => "---|"))}---|---|");
-        foreach (string k in run.Candidate.Values.Keys.Order(StringComparer.Ordinal))
-        {
-            double? b = run.Baseline.Values.TryGetValue(k, out double bv) ? bv : null, c = run.Candidate.Values[k];
-            string middle = string.Concat(earlier.Select(e => $"{F(e.Values.Values.TryGetValue(k, out double v) ? v : null)} | "));
-            md.AppendLine($"| {k} | {F(b)} | {middle}{F(c)} | {(b is null ? "" : Signed(c.Value - b.Value))} |");
-        }
-        md.AppendLine().AppendLine("## Stages").AppendLine().AppendLine("| stage | type | cached | seconds | peak memory |").AppendLine("|---|---|---|---|---|");
+        Metrics(md, run, run.Evaluations.SkipLast(1).ToList());
+        md.AppendLine().AppendLine("## Stages").AppendLine();
+        Header(md, "stage", "type", "cached", "seconds", "peak memory");
         foreach (var s in run.Stages)
-            md.AppendLine($"| {s.Id} | {s.Type} | {(s.Cached ? "yes" : "no")} | {s.Seconds:F1} | {(s.PeakRssBytes > 0 ? $"{s.PeakRssBytes / 1048576.0:F0} MB" : "—")} |");
+            Row(md, s.Id, s.Type, s.Cached ? "yes" : "no", s.Seconds.ToString("F1", CultureInfo.CurrentCulture),
+                s.PeakRssBytes > 0 ? $"{s.PeakRssBytes / 1048576.0:F0} MB" : "—");
         md.AppendLine();
-        if (run.ScoresFile is not null) md.AppendLine("![layer scores](scores.svg)").AppendLine();
-        if (TaskMetrics(run).Count > 0) md.AppendLine("![baseline vs candidate](tasks.svg)").AppendLine();
+        if (run.Charts.Contains(RunSummary.ScoresChart)) md.AppendLine("![layer scores](scores.svg)").AppendLine();
+        if (run.Charts.Contains(RunSummary.TasksChart)) md.AppendLine("![baseline vs candidate](tasks.svg)").AppendLine();
         md.AppendLine($"Run from {run.Started:u} to {run.Finished:u} with ModelCompressTool {ToolInfo.Version}.");
         return md.ToString();
     }
 
-    /// <summary>The accuracy metrics shown in the baseline-vs-candidate chart.</summary>
-    public static List<string> TaskMetrics(RunOutcome run) =>
-        run.Candidate.Values.Keys.Where(k => (k.EndsWith(".acc", StringComparison.Ordinal) || k.EndsWith(".acc_norm", StringComparison.Ordinal))
-                                             && run.Baseline.Values.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+    /// <summary>
+    /// The review of the run, linking the <paramref name="published"/> run URLs (charts come from the first, in the user's own
+    /// container; an unpublished run shows none) and the workflow run; <paramref name="publishFailure"/> says why publishing a
+    /// passed run failed.
+    /// </summary>
+    public static string Review(RunSummary run, IReadOnlyList<string> published, string? runUrl, string? publishFailure)
+    {
+        var md = new StringBuilder();
+        int gates = run.Gates.Count;
+        string plural = gates == 1 ? "" : "s";
+        md.AppendLine(!run.Passed ? $"### ❌ {run.Name}: {run.FailedGates.Count} of {gates} quality gate{plural} failed"
+            : publishFailure is null ? $"### ✅ {run.Name}: passed all {gates} quality gate{plural}"
+            : $"### ⚠️ {run.Name}: passed all {gates} quality gate{plural}, but publishing failed");
+        md.AppendLine();
+        if (run.Passed && publishFailure is not null) md.AppendLine($"Publishing failed: {publishFailure}").AppendLine();
+        Removals(md, run.Pruning, CultureInfo.InvariantCulture);
+        md.AppendLine();
+        Header(md, "gate", "condition", "baseline", "candidate", "result");
+        foreach (var g in run.Gates) Row(md, [.. GateValues(g, Cell), g.Passed ? "✅ pass" : $"❌ {Cell(g.Detail)}"]);
+        md.AppendLine().AppendLine("<details><summary>Metrics against the unpruned baseline</summary>").AppendLine();
+        Metrics(md, run, []);
+        md.AppendLine().AppendLine("</details>").AppendLine();
+        if (published.Count > 0)
+        {
+            string first = published[0].TrimEnd('/');
+            foreach (string u in published.Select(url => url.TrimEnd('/')))
+                md.AppendLine($"Published to `{u}/`: [report.md]({u}/report.md) · [results.json]({u}/results.json) · " +
+                              $"[manifest.json]({u}/manifest.json) · [model config]({u}/model/config.json)");
+            md.AppendLine();
+            if (run.Charts.Contains(RunSummary.ScoresChart)) md.AppendLine($"![layer scores]({first}/{RunSummary.ScoresChart})");
+            if (run.Charts.Contains(RunSummary.TasksChart)) md.AppendLine($"![baseline vs candidate]({first}/{RunSummary.TasksChart})");
+            md.AppendLine();
+        }
+        else if (publishFailure is null)
+            md.AppendLine(run.Passed ? "No published copy is linked: this command had no publish targets (publish.targets or --target)."
+                : "Not published: a model that fails its gates is never published.").AppendLine();
+        md.Append(runUrl is null ? "" : $"[Workflow run]({runUrl}) · ").AppendLine($"ModelCompressTool {ToolInfo.Version}");
+        return md.ToString();
+    }
 
-    private static JsonNode? Num(double? v) => v is double d && double.IsFinite(d) ? JsonValue.Create(d) : null;
-    private static string F(double? v) => v is double d ? d.ToString("0.####", CultureInfo.InvariantCulture) : "—";
-    private static string Signed(double v) => (v >= 0 ? "+" : "") + v.ToString("0.####", CultureInfo.InvariantCulture);
+    // The percentage follows report.md's culture, or the review's invariant one, as each has always been written.
+    private static void Removals(StringBuilder md, IEnumerable<PruningSummary> pruning, IFormatProvider percent)
+    {
+        foreach (var p in pruning)
+        {
+            md.Append($"Removed layers {string.Join(", ", p.RemovedLayers)} ({p.Method})");
+            if (p.ParametersBefore > 0)
+            {
+                double fewer = 100.0 * (p.ParametersBefore - p.ParametersAfter) / p.ParametersBefore;
+                md.Append($": {p.LayersBefore} → {p.LayersAfter} layers, {p.ParametersBefore:N0} → {p.ParametersAfter:N0} parameters " +
+                          $"({fewer.ToString("0.0", percent)}% fewer)");
+            }
+            md.AppendLine(".");
+        }
+    }
+
+    private static string[] GateValues(GateVerdict g, Func<string, string> text) =>
+        [text(g.Metric), text(g.Condition), F(g.Baseline), F(g.Candidate)];
+
+    // Candidate metrics against the baseline, with a column for each of the earlier evaluations.
+    private static void Metrics(StringBuilder md, RunSummary run, IReadOnlyList<StageMetrics> earlier)
+    {
+        Header(md, ["metric", "baseline", .. earlier.Select(e => $"after {e.Stage}"), "candidate", "Δ"]);
+        foreach (var (k, c) in run.Candidate.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            double? b = run.Baseline.GetValueOrDefault(k);
+            string delta = b is null || c is null ? "" : Signed(c.Value - b.Value);
+            Row(md, [k, F(b), .. earlier.Select(e => F(e.Values.GetValueOrDefault(k))), F(c), delta]);
+        }
+    }
+
+    private static void Header(StringBuilder md, params string[] header)
+    {
+        Row(md, header);
+        md.AppendLine("|" + string.Concat(header.Select(_ => "---|")));
+    }
+
+    private static void Row(StringBuilder md, params string[] cells) => md.AppendLine($"| {string.Join(" | ", cells)} |");
+
+    // A table cell: a '|' in a gate's text would end the cell.
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+
+    /// <summary>A metric as every report shows it: up to four decimals, invariant, "—" when absent.</summary>
+    internal static string F(double? v) => v is double d ? d.ToString("0.####", CultureInfo.InvariantCulture) : "—";
+
+    private static string Signed(double v) => (v >= 0 ? "+" : "") + F(v);
 }

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using ModelCompress.Core.Pipeline;
 using ModelCompress.Core.Progress;
-using ModelCompress.Core.Reporting;
+using ModelCompress.Core.Gates;
 
 namespace ModelCompress.Core.Tests.Pipeline;
 
@@ -42,7 +42,7 @@ public sealed class PipelineRunnerTests(StoriesRecipeFixture recipe) : IClassFix
     {
         var again = recipe.Run(recipe.Out);
         Assert.All(again.Stages, s => Assert.True(s.Cached, $"{s.Id} ran again"));
-        Assert.Equal(RunReport.Results(recipe.Outcome).ToJsonString(), RunReport.Results(again).ToJsonString());
+        Assert.Equal(RunFolder.Results(recipe.Outcome).ToJsonString(), RunFolder.Results(again).ToJsonString());
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class PipelineRunnerTests(StoriesRecipeFixture recipe) : IClassFix
         var resumed = recipe.Run(outRoot, resume: true);
         Assert.True(resumed.Stages.Single(s => s.Id == "prune").Cached);
         Assert.False(resumed.Stages.Single(s => s.Id == "heal").Cached);
-        Assert.Equal(RunReport.Results(recipe.Outcome).ToJsonString(), RunReport.Results(resumed).ToJsonString());
+        Assert.Equal(RunFolder.Results(recipe.Outcome).ToJsonString(), RunFolder.Results(resumed).ToJsonString());
     }
 
     [Fact]

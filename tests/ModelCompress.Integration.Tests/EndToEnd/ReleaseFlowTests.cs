@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ModelCompress.Cli;
-using ModelCompress.Core.Reporting.GitHub;
+using ModelCompress.Core.Publishing.GitHub;
+using ModelCompress.Core.Publishing;
 using ModelCompress.Core.Storage;
 using ModelCompress.Integration.Tests.GitHub;
 using ModelCompress.Integration.Tests.Storage;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using ModelCompress.Cli;
 using ModelCompress.Core;
-using ModelCompress.Core.Reporting.GitHub;
+using ModelCompress.Core.Publishing.GitHub;
 
 namespace ModelCompress.Integration.Tests.GitHub;
 

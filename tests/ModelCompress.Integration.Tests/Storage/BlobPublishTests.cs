@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs.Models;
 using ModelCompress.Cli;
+using ModelCompress.Core.Publishing;
 using ModelCompress.Core.Storage;
 
 namespace ModelCompress.Integration.Tests.Storage;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ModelCompress.Core.Reporting.GitHub;
+using ModelCompress.Core.Publishing.GitHub;
 
 namespace ModelCompress.Cli.Commands.Publish;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using ModelCompress.Core.Model;
-using ModelCompress.Core.Progress;
-using ModelCompress.Core.Reporting.GitHub;
+using ModelCompress.Core.Pipeline;
+using ModelCompress.Core.Publishing;
+using ModelCompress.Core.Publishing.GitHub;
 using ModelCompress.Core.Storage;
 
 namespace ModelCompress.Cli.Commands.Publish;
@@ -42,41 +42,17 @@ public static class PublishCommand
                 ? GitHubTarget.Resolve(repo.Options(parse), environment, w => throw new InvalidInputException(w))
                   ?? throw new InvalidInputException("--github: no repository to report to; outside GitHub Actions pass --github-repo OWNER/NAME --github-pr N --github-sha SHA.")
                 : null;
-            var reporter = new ReviewReporter(output, parse.InvocationConfiguration.Error, environment);
-            if (!Passed(dir))
+            var publisher = new RunPublisher(new ConsolePublishLog(output, parse.InvocationConfiguration.Error), environment,
+                ConsoleProgress.ForStandardError());
+            if (!RunFolder.Read(dir).Passed)
             {
-                await reporter.ReportAsync(dir, target, cancellation);
+                await publisher.ReportAsync(dir, target, cancellation);
                 output.WriteLine($"FAILED: {dir} did not pass its quality gates; nothing was published.");
                 return ExitCodes.GateFailed;
             }
-            await reporter.PublishThenReportAsync(
-                () => PublishAll(dir, urls, parse.GetValue(overwrite), output, ConsoleProgress.ForStandardError(), environment, cancellation),
-                dir, target, cancellation);
+            await publisher.PublishThenReportAsync(dir, urls, parse.GetValue(overwrite), target, cancellation);
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>
-    /// Publishes <paramref name="dir"/> to every target in turn, recording each published run URL in the folder's
-    /// published.json; the first failure throws <see cref="PublishException"/>.
-    /// </summary>
-    public static async Task PublishAll(string dir, IEnumerable<string> targets, bool overwrite, TextWriter output,
-        IProgressSink progress, Func<string, string?> environment, CancellationToken cancellation)
-    {
-        var publisher = new BlobPublisher(new BlobClients(environment));
-        foreach (string target in targets)
-        {
-            var result = await publisher.PublishAsync(dir, BlobLocation.Parse(target), overwrite, progress, cancellation);
-            output.WriteLine($"published: {result.Run}/ ({result.Files} files){(result.LatestUpdated ? ", latest.json updated" : "")}");
-            PublishedRecord.Add(dir, result.Run.ToString());
-        }
-    }
-
-    private static bool Passed(string dir)
-    {
-        string results = Path.Combine(dir, "results.json");
-        if (!File.Exists(results)) throw new FileNotFoundException($"{dir} is not a run folder: results.json is missing.", results);
-        return JsonNode.Parse(File.ReadAllText(results))?["verdict"]?.GetValue<string>() == "passed";
     }
 }

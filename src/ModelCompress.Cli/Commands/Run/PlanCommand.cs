@@ -2,8 +2,8 @@ using System.CommandLine;
 using ModelCompress.Cli.Commands.Publish;
 using ModelCompress.Core.Config;
 using ModelCompress.Core.Pipeline;
-using ModelCompress.Core.Reporting;
-using ModelCompress.Core.Reporting.GitHub;
+using ModelCompress.Core.Publishing;
+using ModelCompress.Core.Publishing.GitHub;
 
 namespace ModelCompress.Cli.Commands.Run;
 

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using ModelCompress.Cli.Commands.Publish;
 using ModelCompress.Core.Config;
+using ModelCompress.Core.Gates;
 using ModelCompress.Core.Pipeline;
-using ModelCompress.Core.Reporting;
-using ModelCompress.Core.Reporting.GitHub;
+using ModelCompress.Core.Publishing;
+using ModelCompress.Core.Publishing.GitHub;
 using ModelCompress.Core.Storage;
 
 namespace ModelCompress.Cli.Commands.Run;
@@ -38,24 +39,24 @@ public static class RunCommand
             // A malformed publish target is invalid input now, not after hours of training.
             foreach (string target in config.Publish.Targets) BlobLocation.Parse(target);
             var log = parse.GetValue(json) ? TextWriter.Null : output;
-            var reporter = new ReviewReporter(log, parse.InvocationConfiguration.Error, environment);
-            var review = config.Publish.Github || github.Given(parse) ? GitHubTarget.Resolve(github.Options(parse), environment, reporter.Warn) : null;
             var progress = ConsoleProgress.ForStandardError();
+            var publisher = new RunPublisher(new ConsolePublishLog(log, parse.InvocationConfiguration.Error), environment, progress);
+            var review = config.Publish.Github || github.Given(parse)
+                ? GitHubTarget.Resolve(github.Options(parse), environment, publisher.Warn)
+                : null;
             var outcome = PipelineRunner.Run(config, effective, new RunOptions(parse.GetValue(outDir)!.FullName, parse.GetValue(resume), progress) { Environment = environment }, cancellation);
             string runDir = Path.Combine(parse.GetValue(outDir)!.FullName, config.Name);
-            if (parse.GetValue(json)) output.WriteLine(RunReport.Results(outcome).ToJsonString(Core.JsonDefaults.Indented));
+            if (parse.GetValue(json)) output.WriteLine(RunFolder.Results(outcome).ToJsonString(Core.JsonDefaults.Indented));
             else output.WriteLine($"{(outcome.Verdict == Verdict.Passed ? "PASSED" : "FAILED")}: report at {Path.Combine(runDir, "report.md")}");
             if (outcome.Verdict != Verdict.Passed)
             {
                 // The gate failure is the verdict (exit 3); a review that cannot be posted is only a warning here.
-                try { await reporter.ReportAsync(runDir, review, cancellation); }
-                catch (GitHubException e) { reporter.Warn(e.Message); }
+                try { await publisher.ReportAsync(runDir, review, cancellation); }
+                catch (GitHubException e) { publisher.Warn(e.Message); }
                 return ExitCodes.GateFailed;
             }
             // Only a passed run is published; a failure throws PublishException (exit 4) with the run folder kept, after the review is told.
-            await reporter.PublishThenReportAsync(
-                () => PublishCommand.PublishAll(runDir, config.Publish.Targets, overwrite: false, log, progress, environment, cancellation),
-                runDir, review, cancellation);
+            await publisher.PublishThenReportAsync(runDir, config.Publish.Targets, overwrite: false, review, cancellation);
             return ExitCodes.Success;
         });
         return command;

@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
+using ModelCompress.Core.Pipeline;
 
-namespace ModelCompress.Core.Reporting;
+namespace ModelCompress.Core.Publishing;
 
 /// <summary>
 /// Azure Pipelines logging commands (<c>##vso[area.action properties]message</c>, read by the agent from the step's output):
@@ -20,12 +20,10 @@ public static class AzurePipelines
     /// <summary>The commands for a finished run folder: an error per failed gate, then the report as the build summary.</summary>
     public static IEnumerable<string> RunCommands(string runDir)
     {
-        var results = JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "results.json")))!;
-        string name = results["name"]!.GetValue<string>();
-        foreach (var gate in results["gates"]?.AsArray() ?? [])
-            if (gate!["passed"]?.GetValue<bool>() != true)
-                yield return LogIssue("error", $"{name}: quality gate {gate["metric"]} {gate["condition"]} failed: {gate["detail"]}");
-        string report = Path.Combine(runDir, "report.md");
+        var run = RunFolder.Read(runDir);
+        foreach (var gate in run.FailedGates)
+            yield return LogIssue("error", $"{run.Name}: quality gate {gate.Metric} {gate.Condition} failed: {gate.Detail}");
+        string report = Path.Combine(runDir, RunFolder.ReportFile);
         if (File.Exists(report)) yield return UploadSummary(report);
     }
 

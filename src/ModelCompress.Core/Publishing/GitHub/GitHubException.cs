@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 
-namespace ModelCompress.Core.Reporting.GitHub;
+namespace ModelCompress.Core.Publishing.GitHub;
 
 /// <summary>
 /// GitHub refused or could not take a report (exit 4). The message names the request, GitHub's own words, what it most likely

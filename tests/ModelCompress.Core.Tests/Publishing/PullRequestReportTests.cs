@@ -1,6 +1,6 @@
-using ModelCompress.Core.Reporting.GitHub;
+using ModelCompress.Core.Publishing.GitHub;
 
-namespace ModelCompress.Core.Tests.Reporting;
+namespace ModelCompress.Core.Tests.Publishing;
 
 public sealed class PullRequestReportTests
 {

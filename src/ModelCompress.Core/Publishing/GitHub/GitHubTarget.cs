@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ModelCompress.Core.Model;
 
-namespace ModelCompress.Core.Reporting.GitHub;
+namespace ModelCompress.Core.Publishing.GitHub;
 
 /// <summary>What the command line says about GitHub; each value overrides what the Actions environment says.</summary>
 public sealed record GitHubOptions(string? Repository = null, int? PullRequest = null, string? Sha = null, string? ApiUrl = null);

@@ -1,7 +1,7 @@
 using ModelCompress.Core.Model;
-using ModelCompress.Core.Reporting.GitHub;
+using ModelCompress.Core.Publishing.GitHub;
 
-namespace ModelCompress.Core.Tests.Reporting;
+namespace ModelCompress.Core.Tests.Publishing;
 
 public sealed class GitHubTargetTests
 {

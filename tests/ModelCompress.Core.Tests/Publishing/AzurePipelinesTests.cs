@@ -1,6 +1,6 @@
-using ModelCompress.Core.Reporting;
+using ModelCompress.Core.Publishing;
 
-namespace ModelCompress.Core.Tests.Reporting;
+namespace ModelCompress.Core.Tests.Publishing;
 
 public sealed class AzurePipelinesTests
 {

@@ -7,9 +7,11 @@ using Azure;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using ModelCompress.Core.Pipeline;
 using ModelCompress.Core.Progress;
+using ModelCompress.Core.Storage;
 
-namespace ModelCompress.Core.Storage;
+namespace ModelCompress.Core.Publishing;
 
 /// <summary>Where a run went: its id, its immutable folder, and whether <c>latest.json</c> now points at it.</summary>
 public sealed record PublishResult(string RunId, BlobLocation Run, int Files, bool LatestUpdated);
@@ -143,22 +145,21 @@ public sealed class BlobPublisher(BlobClients? clients = null)
         _ => "application/octet-stream",
     };
 
-    /// <summary>What a run folder says about itself (results.json and manifest.json).</summary>
+    /// <summary>What a run folder says about itself (read by <see cref="RunFolder.Read"/>), and the run id its manifest gives it.</summary>
     internal sealed record RunInfo(string Name, string Id, string Verdict, string Finished, string BaseModel, string RemovedLayers)
     {
         public static RunInfo Read(string runDir)
         {
-            string results = Path.Combine(runDir, "results.json"), manifest = Path.Combine(runDir, "manifest.json");
-            if (!File.Exists(results) || !File.Exists(manifest)) throw PublishException.NotARun(runDir, "results.json or manifest.json is missing");
-            var r = JsonNode.Parse(File.ReadAllText(results))!;
-            var m = JsonNode.Parse(File.ReadAllText(manifest))!;
-            string name = r["name"]?.GetValue<string>() ?? throw PublishException.NotARun(runDir, "results.json has no name");
-            string finished = m["finished"]?.GetValue<string>() ?? throw PublishException.NotARun(runDir, "manifest.json has no finish time");
-            var time = DateTimeOffset.Parse(finished, CultureInfo.InvariantCulture).ToUniversalTime();
+            string results = Path.Combine(runDir, RunFolder.ResultsFile), manifest = Path.Combine(runDir, RunFolder.ManifestFile);
+            if (!File.Exists(results) || !File.Exists(manifest))
+                throw PublishException.NotARun(runDir, "results.json or manifest.json is missing");
+            var run = RunFolder.Read(runDir);
+            if (run.Name.Length == 0) throw PublishException.NotARun(runDir, "results.json has no name");
+            var time = run.Finished?.ToUniversalTime() ?? throw PublishException.NotARun(runDir, "manifest.json has no finish time");
             string id = $"{time:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(manifest)))[..8]}";
-            string removed = string.Join(',', (r["pruning"]?.AsArray() ?? []).SelectMany(p => p!["removed_layers"]!.AsArray().Select(l => l!.GetValue<int>())));
-            string baseModel = m["effective_config"]?["model"]?["source"]?.GetValue<string>() ?? "";
-            return new RunInfo(name, id, r["verdict"]?.GetValue<string>() ?? "", time.ToString("O", CultureInfo.InvariantCulture), baseModel, removed);
+            string removed = string.Join(',', run.Pruning.SelectMany(p => p.RemovedLayers));
+            return new RunInfo(run.Name, id, run.Passed ? "passed" : "failed", time.ToString("O", CultureInfo.InvariantCulture),
+                run.ModelSource ?? "", removed);
         }
 
         public Dictionary<string, string> Metadata(string sha256) => new()

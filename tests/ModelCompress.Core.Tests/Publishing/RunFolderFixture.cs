@@ -1,4 +1,4 @@
-namespace ModelCompress.Core.Tests.Reporting;
+namespace ModelCompress.Core.Tests.Publishing;
 
 /// <summary>A run folder with a fixed results.json and report.md, as 'run' writes them, for the reporting tests.</summary>
 internal static class RunFolderFixture

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace ModelCompress.Core.Reporting.GitHub;
+namespace ModelCompress.Core.Publishing.GitHub;
 
 /// <summary>
 /// The few REST calls the publisher makes, over a plain <see cref="HttpClient"/>: JSON bodies sent as <c>application/json</c>,

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using ModelCompress.Core.Pipeline;
+using ModelCompress.Core.Reporting;
 
-namespace ModelCompress.Core.Reporting.GitHub;
+namespace ModelCompress.Core.Publishing.GitHub;
 
 /// <summary>What a report to GitHub did: the comment (created or edited), and the check run or the commit status.</summary>
 public sealed record GitHubReport(string? CommentUrl, bool CommentEdited, string? CheckRunUrl, bool StatusFallback, bool StepSummary);
@@ -26,17 +28,15 @@ public sealed class GitHubPublisher(GitHubTarget target)
     /// </summary>
     public async Task<GitHubReport> PublishAsync(string runDir, IReadOnlyList<string> published, CancellationToken ct = default, string? publishFailure = null)
     {
-        var results = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(runDir, "results.json"), ct))!;
-        string name = results["name"]!.GetValue<string>();
-        bool passed = results["verdict"]?.GetValue<string>() == "passed";
-        string body = PullRequestReport.Markdown(runDir, published, target.RunUrl, publishFailure);
+        var run = RunFolder.Read(runDir);
+        string body = PullRequestReport.Markdown(run, published, target.RunUrl, publishFailure);
         using var client = new GitHubRestClient(target.ApiUrl, target.Token) { RetryDelay = RetryDelay };
         string? commentUrl = null;
         bool edited = false;
-        if (target.PullRequest is int number) (commentUrl, edited) = await UpsertCommentAsync(client, number, name, body, ct);
+        if (target.PullRequest is int number) (commentUrl, edited) = await UpsertCommentAsync(client, number, run.Name, body, ct);
         string? checkUrl = null;
         bool status = false;
-        if (target.HeadSha is string sha) (checkUrl, status) = await SetCheckAsync(client, sha, name, passed, publishFailure is null, results, body, ct);
+        if (target.HeadSha is string sha) (checkUrl, status) = await SetCheckAsync(client, sha, run, publishFailure is null, body, ct);
         bool summary = false;
         if (target.StepSummaryPath is string path)
         {
@@ -67,12 +67,13 @@ public sealed class GitHubPublisher(GitHubTarget target)
         return (created["html_url"]?.GetValue<string>() ?? "", false);
     }
 
-    private async Task<(string? Url, bool Status)> SetCheckAsync(GitHubRestClient client, string sha, string name, bool passed, bool published,
-        JsonNode results, string body, CancellationToken ct)
+    private async Task<(string? Url, bool Status)> SetCheckAsync(GitHubRestClient client, string sha, RunSummary run, bool published,
+        string body, CancellationToken ct)
     {
         string repo = $"repos/{target.Owner}/{target.Repository}";
-        string title = passed && !published ? $"{name}: passed its quality gates, but publishing failed" : Title(name, passed, results);
-        passed &= published;
+        string name = run.Name;
+        string title = run.Passed && !published ? $"{name}: passed its quality gates, but publishing failed" : Title(run);
+        bool passed = run.Passed && published;
         var check = new JsonObject
         {
             ["name"] = $"modelcompress / {name}",
@@ -85,8 +86,8 @@ public sealed class GitHubPublisher(GitHubTarget target)
         if (target.RunUrl is not null) check["details_url"] = target.RunUrl;
         try
         {
-            var run = await client.PostAsync($"{repo}/check-runs", check, ct);
-            return (run["html_url"]?.GetValue<string>(), false);
+            var checkRun = await client.PostAsync($"{repo}/check-runs", check, ct);
+            return (checkRun["html_url"]?.GetValue<string>(), false);
         }
         catch (GitHubException e) when (e.Status == HttpStatusCode.Forbidden && !e.RateLimited)
         {
@@ -103,11 +104,7 @@ public sealed class GitHubPublisher(GitHubTarget target)
         }
     }
 
-    private static string Title(string name, bool passed, JsonNode results)
-    {
-        var gates = results["gates"]?.AsArray() ?? [];
-        if (passed) return $"{name}: passed all {gates.Count} quality gates";
-        var failed = gates.Where(g => g!["passed"]?.GetValue<bool>() != true).Select(g => $"{g!["metric"]} {g["condition"]}").ToList();
-        return $"{name}: failed {string.Join("; ", failed)}";
-    }
+    private static string Title(RunSummary run) => run.Passed
+        ? $"{run.Name}: passed all {run.Gates.Count} quality gates"
+        : $"{run.Name}: failed {string.Join("; ", run.FailedGates.Select(g => $"{g.Metric} {g.Condition}"))}";
 }

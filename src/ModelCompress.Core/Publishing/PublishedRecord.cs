@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ModelCompress.Core.Storage;
+namespace ModelCompress.Core.Publishing;
 
 /// <summary>
 /// <c>published.json</c> in a run folder: the URLs the run was published to, so a later report (e.g. <c>publish --github</c>

@@ -1,0 +1,67 @@
+using ModelCompress.Core.Progress;
+using ModelCompress.Core.Publishing.GitHub;
+using ModelCompress.Core.Storage;
+
+namespace ModelCompress.Core.Publishing;
+
+/// <summary>
+/// What <c>run</c> and <c>publish</c> do with a finished run folder: publish a passed run to each blob target (recording each
+/// copy in published.json), and report the run where it is reviewed: Azure Pipelines logging commands when <c>TF_BUILD</c>
+/// is set, and the GitHub pull-request comment, check run and step summary when a <see cref="GitHubTarget"/> was resolved.
+/// </summary>
+public sealed class RunPublisher(IPublishLog log, Func<string, string?> environment, IProgressSink? progress = null)
+{
+    private readonly bool azurePipelines = AzurePipelines.IsActive(environment);
+
+    /// <summary>
+    /// Publishes <paramref name="runDir"/> to every target in turn, recording each published run URL in the folder's
+    /// published.json; the first failure throws <see cref="PublishException"/>.
+    /// </summary>
+    public async Task PublishAsync(string runDir, IEnumerable<string> targets, bool overwrite, CancellationToken ct)
+    {
+        var publisher = new BlobPublisher(new BlobClients(environment));
+        foreach (string target in targets)
+        {
+            var result = await publisher.PublishAsync(runDir, BlobLocation.Parse(target), overwrite, progress, ct);
+            log.Published(result);
+            PublishedRecord.Add(runDir, result.Run.ToString());
+        }
+    }
+
+    /// <summary>
+    /// Publishes a passed run to blob storage, then reports it; when publishing fails the review still learns why (a failing
+    /// check) before the <see cref="PublishException"/> (exit 4) goes on.
+    /// </summary>
+    public async Task PublishThenReportAsync(string runDir, IEnumerable<string> targets, bool overwrite, GitHubTarget? github,
+        CancellationToken ct)
+    {
+        try
+        {
+            await PublishAsync(runDir, targets, overwrite, ct);
+        }
+        catch (PublishException e)
+        {
+            try { await ReportAsync(runDir, github, ct, e.Message); }
+            catch (GitHubException g) { Warn(g.Message); }
+            throw;
+        }
+        await ReportAsync(runDir, github, ct);
+    }
+
+    /// <summary>A warning, in Azure Pipelines also as a logged warning issue.</summary>
+    public void Warn(string message)
+    {
+        log.Warning(message);
+        if (azurePipelines) log.AgentCommand(AzurePipelines.LogIssue("warning", message));
+    }
+
+    /// <summary>Reports the run in <paramref name="runDir"/>, linking every published copy its published.json records.</summary>
+    public async Task ReportAsync(string runDir, GitHubTarget? github, CancellationToken ct, string? publishFailure = null)
+    {
+        if (azurePipelines)
+            foreach (string command in AzurePipelines.RunCommands(runDir)) log.AgentCommand(command);
+        if (github is null) return;
+        var report = await new GitHubPublisher(github).PublishAsync(runDir, PublishedRecord.Read(runDir), ct, publishFailure);
+        log.Reported(report, github);
+    }
+}

@@ -1,0 +1,53 @@
+using ModelCompress.Core.Gates;
+
+namespace ModelCompress.Core.Reporting;
+
+/// <summary>
+/// What a finished run folder says about the run, typed: the contents of its results.json (verdict, the baseline's and the
+/// candidate's metrics, gates, pruning, earlier evaluations) and what its manifest.json and charts add. Built from a run
+/// as it ends (<c>RunOutcome.Summary()</c>) or read back from a folder (<c>RunFolder.Read</c>); every report and publisher
+/// works from it. A metric value is null where results.json holds null (a non-finite number).
+/// </summary>
+public sealed record RunSummary(
+    string Name, Verdict Verdict, IReadOnlyDictionary<string, double?> Baseline, IReadOnlyDictionary<string, double?> Candidate,
+    IReadOnlyList<GateVerdict> Gates, IReadOnlyList<PruningSummary> Pruning)
+{
+    public const string ScoresChart = "scores.svg", TasksChart = "tasks.svg";
+
+    /// <summary>The candidate's metrics after each evaluate stage, in order (the last one is <see cref="Candidate"/>).</summary>
+    public IReadOnlyList<StageMetrics> Evaluations { get; init; } = [];
+
+    /// <summary>Each stage's key, time and memory (from manifest.json; empty when the folder has none).</summary>
+    public IReadOnlyList<StageTiming> Stages { get; init; } = [];
+
+    public DateTimeOffset? Started { get; init; }
+
+    public DateTimeOffset? Finished { get; init; }
+
+    /// <summary>The pipeline's <c>model.source</c> as the manifest records it (SAS tokens redacted); null without a manifest.</summary>
+    public string? ModelSource { get; init; }
+
+    /// <summary>The charts the run folder holds (<see cref="ScoresChart"/>, <see cref="TasksChart"/>).</summary>
+    public IReadOnlyList<string> Charts { get; init; } = [];
+
+    public bool Passed => Verdict == Verdict.Passed;
+
+    public IReadOnlyList<GateVerdict> FailedGates => [.. Gates.Where(g => !g.Passed)];
+
+    /// <summary>The accuracy metrics shown in the baseline-vs-candidate chart, in ordinal order.</summary>
+    public IReadOnlyList<string> TaskMetrics =>
+    [
+        .. Candidate.Keys.Where(k => (k.EndsWith(".acc", StringComparison.Ordinal) || k.EndsWith(".acc_norm", StringComparison.Ordinal))
+                                     && Baseline.ContainsKey(k)).Order(StringComparer.Ordinal),
+    ];
+}
+
+/// <summary>One pruning step as results.json records it: the removed layers (original indices) and the sizes around it.</summary>
+public sealed record PruningSummary(
+    string Method, IReadOnlyList<int> RemovedLayers, int LayersBefore, int LayersAfter, long ParametersBefore, long ParametersAfter);
+
+/// <summary>The candidate's metrics after one evaluate stage.</summary>
+public sealed record StageMetrics(string Stage, IReadOnlyDictionary<string, double?> Values);
+
+/// <summary>One stage of the run: whether it was reused from the cache, wall time and peak memory (0 when cached).</summary>
+public sealed record StageTiming(string Id, string Type, bool Cached, double Seconds, long PeakRssBytes);
