@@ -46,7 +46,7 @@ public sealed partial class RunFolderReadersTests
         return ParseCall().IsMatch(code) && (ReadsResultsFile().IsMatch(code) || ReadsResultsKey().IsMatch(code));
     }
 
-    private static string Src => Path.Combine(TestData.RepoRoot, "src");
+    private static string Src => Path.Combine(RepoPaths.Root, "src");
 
     private static IEnumerable<string> SourceFiles() =>
         Directory.EnumerateFiles(Src, "*.cs", SearchOption.AllDirectories)
