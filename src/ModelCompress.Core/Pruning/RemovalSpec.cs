@@ -1,57 +1,11 @@
-using System.Globalization;
-using ModelCompress.Core.Model;
-
 namespace ModelCompress.Core.Pruning;
 
-/// <summary>Parses how many or which layers to remove, and checks the result against the model's layer count.</summary>
+/// <summary>Parses and checks, in one call, how many (<see cref="RemovalCount"/>) or which (<see cref="LayerList"/>) layers to remove.</summary>
 public static class RemovalSpec
 {
-    /// <summary>
-    /// "8" removes 8 layers; "25%" removes round(25% of L) layers (the paper removes 8 of 32 = 25%). Errors name the value as
-    /// <paramref name="what"/>: the CLI flag or the pipeline field it came from.
-    /// </summary>
-    public static int Count(string text, int layers, string what = "--remove")
-    {
-        text = text.Trim();
-        int count;
-        if (text.EndsWith('%'))
-        {
-            if (!double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double percent) || percent <= 0 || percent >= 100)
-                throw new InvalidInputException($"{what} '{text}': a percentage must be between 0% and 100% (exclusive).");
-            count = (int)Math.Round(layers * percent / 100, MidpointRounding.AwayFromZero);
-        }
-        else if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out count))
-        {
-            throw new InvalidInputException($"{what} '{text}': expected a layer count such as 8 or a percentage such as 25%.");
-        }
-        return CheckCount(count, layers, text, what);
-    }
+    /// <summary>The number of layers "8" or "25%" removes from a model with <paramref name="layers"/> layers.</summary>
+    public static int Count(string text, int layers, string what = "--remove") => RemovalCount.Parse(text, what).Of(layers, what);
 
-    /// <summary>"24-31,5" lists layers 5 and 24..31 (0-based, as in the checkpoint's keys).</summary>
-    public static int[] Layers(string text, int layers, string what = "--layers")
-    {
-        var result = new SortedSet<int>();
-        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            string[] ends = part.Split('-', StringSplitOptions.TrimEntries);
-            if (ends.Length is < 1 or > 2 || !ends.All(e => int.TryParse(e, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
-                throw new InvalidInputException($"{what} '{text}': '{part}' is not a layer index or a range such as 24-31.");
-            int from = int.Parse(ends[0], CultureInfo.InvariantCulture), to = int.Parse(ends[^1], CultureInfo.InvariantCulture);
-            if (from > to) throw new InvalidInputException($"{what} '{text}': range '{part}' runs backwards.");
-            for (int i = from; i <= to; i++)
-            {
-                if (i >= layers) throw new InvalidInputException($"{what} '{text}': layer {i} is out of range; the model has layers 0..{layers - 1}.");
-                result.Add(i);
-            }
-        }
-        CheckCount(result.Count, layers, text, what);
-        return [.. result];
-    }
-
-    private static int CheckCount(int count, int layers, string text, string what)
-    {
-        if (count <= 0) throw new InvalidInputException($"{what} '{text}' removes no layers; remove at least one.");
-        if (count >= layers) throw new InvalidInputException($"{what} '{text}' removes {count} of {layers} layers; at least one layer must remain.");
-        return count;
-    }
+    /// <summary>The layers "24-31,5" names, sorted, checked against a model with <paramref name="layers"/> layers.</summary>
+    public static int[] Layers(string text, int layers, string what = "--layers") => LayerList.Parse(text, what).Of(layers, what);
 }

@@ -53,7 +53,7 @@ public sealed class PipelineConfigTests
         Assert.Equal((16, 16.0, 0.05), (heal.Lora.R, heal.Lora.Alpha, heal.Lora.Dropout));
         Assert.Equal(["q", "k", "v", "o", "gate", "up", "down"], heal.Lora.Targets);
         var prune = Assert.IsType<PruneStage>(config.Stages[1]);
-        Assert.Equal(("score", "25%"), (prune.Scores, prune.Remove));
+        Assert.Equal(("score", "25%"), (prune.Scores, prune.Remove?.ToString()));
         Assert.Equal(0.01, config.Gates[1].NotSignificantlyWorse!.Alpha);
         Assert.Empty(config.Publish.Targets);
         Assert.True(config.Publish.Github);

@@ -51,7 +51,9 @@ public static class PruneCommand
             var (device, dtype) = scoring.Compute(parse);
             return LayerScorer.Score(scoring.Request(parse, input, defaultBlockSize: k), device, dtype, ConsoleProgress.ForStandardError());
         }
-        return LayerSelection.Choose(list, count, config.NumHiddenLayers, Score, RemovalNames.Cli);
+        var names = RemovalNames.Cli;
+        return LayerSelection.Choose(list is null ? null : LayerList.Parse(list, names.Layers),
+            count is null ? null : RemovalCount.Parse(count, names.Remove), config.NumHiddenLayers, Score, names);
     }
 
     private static LayerScores ScoresOf(string file, string input)

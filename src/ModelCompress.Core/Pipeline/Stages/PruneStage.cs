@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
 using ModelCompress.Core.Config;
 using ModelCompress.Core.Pruning;
@@ -11,7 +10,7 @@ namespace ModelCompress.Core.Pipeline.Stages;
 public sealed record PruneStage(
     string Id,
     [property: JsonConverter(typeof(NamedEnumConverter<ScoringMetric>))] ScoringMetric? Metric,
-    string? Scores, string? Layers, string? Remove, IterativeConfig? Iterative) : StageConfig(Id);
+    string? Scores, LayerList? Layers, RemovalCount? Remove, IterativeConfig? Iterative) : StageConfig(Id);
 
 /// <summary>Iterative pruning: <see cref="Step"/> layers at a time, healing with the finetune stage <see cref="Heal"/> between.</summary>
 public sealed record IterativeConfig(int Step, string Heal);
@@ -44,8 +43,7 @@ internal sealed class PruneStageType : StageType<PruneStage>
         }
         var model = walk.Current;
         var names = RemovalNames.Stage(stage.Id);
-        int k = stage.Layers is { } list ? RemovalSpec.Layers(list, model.Layers, names.Layers).Length
-            : RemovalSpec.Count(stage.Remove!, model.Layers, names.Remove);
+        int k = stage.Layers is { } list ? list.Of(model.Layers, names.Layers).Length : stage.Remove!.Of(model.Layers, names.Remove);
         var source = stage.Scores is { } id ? walk.Ledger.Scores(id) : null;
         string? key = model.Key is null ? null
             : walk.Run.Key("prune", model.Key, PipelineConfigLoader.Settings(stage), source?.Key, ScoreStageType.CalibrationKey(walk.Run, stage.Metric));
@@ -69,12 +67,12 @@ internal sealed class PruneStageType : StageType<PruneStage>
     // Remove `step` layers, heal, re-score, until `remove` layers are gone (Lu et al. 2024, §4.3, iterative pruning).
     private void Iterate(PruneStage stage, IterativeConfig iterative, StageWalk walk)
     {
-        int total = RemovalSpec.Count(stage.Remove!, walk.Current.Layers, RemovalNames.Stage(stage.Id).Remove);
+        int total = stage.Remove!.Of(walk.Current.Layers, RemovalNames.Stage(stage.Id).Remove);
         var heal = walk.Stage<FinetuneStage>(iterative.Heal);
         for (int removed = 0, round = 1; removed < total; round++)
         {
             int now = Math.Min(iterative.Step, total - removed);
-            Apply(stage with { Id = $"{stage.Id}.{round}", Remove = now.ToString(CultureInfo.InvariantCulture), Iterative = null }, walk);
+            Apply(stage with { Id = $"{stage.Id}.{round}", Remove = new RemovalCount(now, null), Iterative = null }, walk);
             removed += now;
             if (removed < total) StageTypes.Of(heal).Apply(heal with { Id = $"{stage.Id}.{round}.heal" }, walk);
         }
