@@ -66,7 +66,7 @@ public sealed class ConfigReader(IReadOnlyList<StageSyntax> stages)
         var json = converter.Object(root, PipelineSchema.Root, "");
         errors.AddRange(converter.Errors);
         int structural = converter.Errors.Count;
-        if (json is not null) CrossChecks.Run(json, root, converter);
+        if (json is not null) CrossChecks.Run(json, root, converter, stages);
         if (json is not null && baseDirectory is not null) FileChecks.Run(json, root, baseDirectory, converter, stages);
         errors.AddRange(converter.Errors.Skip(structural));
         if (errors.Count > 0) throw new ConfigException(errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());

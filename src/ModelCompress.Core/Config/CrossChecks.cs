@@ -1,14 +1,13 @@
 using System.Text.Json.Nodes;
-using ModelCompress.Core.Data.Benchmarks;
 using ModelCompress.Core.Scoring;
 using YamlDotNet.RepresentationModel;
 
 namespace ModelCompress.Core.Config;
 
-/// <summary>Rules between fields: unique stage ids, references to earlier stages, one way to pick layers, gate targets.</summary>
+/// <summary>Rules between fields: unique stage ids, calibration for data-driven metrics, each stage type's own rules, gate targets.</summary>
 internal static class CrossChecks
 {
-    public static void Run(JsonObject json, YamlNode root, YamlToJson report)
+    public static void Run(JsonObject json, YamlNode root, YamlToJson report, IReadOnlyList<StageSyntax> syntax)
     {
         // Runs after structural validation, even when it found problems: anything invalid is simply absent here.
         var stageNodes = YamlNodes.Items(root, "stages");
@@ -26,46 +25,11 @@ internal static class CrossChecks
             if (!seen.TryAdd(id, type)) report.Error(node, path, $"stage id '{id}' is used twice.", "give every stage its own id.");
             string? metric = stage["metric"]?.GetValue<string>();
             if (metric is not null && ScoringMetrics.Parse(metric).NeedsCalibration()) needsCalibration = true;
-            if (type == "prune") CheckPrune(stage, node, path, seen, all, report);
-            if (type == "evaluate")
-            {
-                foreach (string t in Strings(stage["tasks"])) outputs.Add(Path.GetFileNameWithoutExtension(t));
-                if (outputs.Contains("mmlu")) outputs.UnionWith(MmluCategories.Names.Select(c => $"mmlu_{c}"));
-                foreach (string t in Strings(stage["perplexity"])) outputs.Add(Path.GetFileNameWithoutExtension(t));
-            }
+            syntax.FirstOrDefault(t => t.Type == type)?.Check?.Invoke(new StageCheck(stage, node, path, seen, all, outputs, report));
         }
         if (needsCalibration && json["calibration"] is null)
             report.Error(root, "calibration", "a stage uses a data-driven metric but there is no calibration section.", "add calibration: { text: FILE }.");
         CheckGates(json, root, outputs, report);
-    }
-
-    private static void CheckPrune(JsonObject stage, YamlNode node, string path, Dictionary<string, string> earlier,
-                                   List<(string Id, string Type)> all, YamlToJson report)
-    {
-        int ways = new[] { "metric", "scores", "layers" }.Count(k => stage[k] is not null);
-        if (ways != 1) report.Error(node, path, "choose exactly one of metric, scores or layers.");
-        if (stage["layers"] is not null && stage["remove"] is not null) report.Error(node, path, "layers already says what to remove; drop remove.");
-        if (stage["layers"] is null && stage["remove"] is null) report.Error(node, path, "missing 'remove' (a count such as 8 or a percentage such as 25%).");
-        if (stage["remove"]?.GetValue<string>() is { } remove && RemovesNothingOrEverything(remove))
-            report.Error(node, path, $"remove '{remove}' must be at least 1 layer and a percentage below 100%.");
-        if (stage["scores"]?.GetValue<string>() is { } scores && (!earlier.TryGetValue(scores, out var t) || t != "score"))
-            report.Error(node, path, $"scores refers to '{scores}', which is not an earlier score stage.");
-        if (stage["iterative"] is JsonObject iterative)
-        {
-            if (stage["metric"] is null) report.Error(node, path, "iterative pruning re-scores between steps, so it needs a metric.");
-            if (iterative["heal"]?.GetValue<string>() is { } heal && !all.Contains((heal, "finetune"))) report.Error(node, path, $"iterative.heal refers to '{heal}', which is not a finetune stage.");
-        }
-    }
-
-    /// <summary>The strings of a list field; a field that failed structural validation is absent or partial here.</summary>
-    private static IEnumerable<string> Strings(JsonNode? list) =>
-        (list as JsonArray ?? []).Select(t => (t as JsonValue)?.GetValue<string>()).OfType<string>();
-
-    private static bool RemovesNothingOrEverything(string remove)
-    {
-        string text = remove.Trim();
-        double value = double.Parse(text.TrimEnd('%'), System.Globalization.CultureInfo.InvariantCulture);
-        return value <= 0 || (text.EndsWith('%') && value >= 100);
     }
 
     private static void CheckGates(JsonObject json, YamlNode root, HashSet<string> outputs, YamlToJson report)

@@ -1,5 +1,6 @@
 using ModelCompress.Core.Checkpoints;
 using ModelCompress.Core.Config;
+using ModelCompress.Core.Data.Benchmarks;
 using ModelCompress.Core.Evaluation;
 using ModelCompress.Core.Model;
 using ModelCompress.Core.Tokenization;
@@ -29,7 +30,16 @@ internal sealed class EvaluateStageType : StageType<EvaluateStage>
         Int("batch_size", "Sequences per forward pass.", 16, 1),
         Int("window", "Perplexity window in tokens.", 128, 2),
         Str("data", "Benchmark folder (default: $MODELCOMPRESS_DATA/eval).") with
-            { Path = new PathRule(Folder: true, Hint: "omit data to use $MODELCOMPRESS_DATA/eval.", What: "benchmark folder") });
+            { Path = new PathRule(Folder: true, Hint: "omit data to use $MODELCOMPRESS_DATA/eval.", What: "benchmark folder") }) with
+        { Check = AddOutputs };
+
+    // Gates may name each task and corpus (by file name for files), and MMLU's categories.
+    private static void AddOutputs(StageCheck c)
+    {
+        foreach (string t in c.Strings("tasks")) c.Outputs.Add(System.IO.Path.GetFileNameWithoutExtension(t));
+        if (c.Outputs.Contains("mmlu")) c.Outputs.UnionWith(MmluCategories.Names.Select(n => $"mmlu_{n}"));
+        foreach (string t in c.Strings("perplexity")) c.Outputs.Add(System.IO.Path.GetFileNameWithoutExtension(t));
+    }
 
     // A task is a built-in name, or a task file when it looks like a path.
     private static bool IsTaskName(string task) => !(task.Contains('/') || task.Contains('\\') || System.IO.Path.HasExtension(task));

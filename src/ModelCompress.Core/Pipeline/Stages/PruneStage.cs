@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ModelCompress.Core.Config;
 using ModelCompress.Core.Pruning;
@@ -32,7 +34,32 @@ internal sealed class PruneStageType : StageType<PruneStage>
         Obj("iterative", "Remove `step` layers at a time, healing with the `heal` finetune stage and re-scoring between steps, " +
                          "until `remove` layers are gone.",
             Int("step", "Layers removed per iteration.", null, 1) with { Required = true },
-            Str("heal", "Id of the finetune stage used between iterations.") with { Required = true }));
+            Str("heal", "Id of the finetune stage used between iterations.") with { Required = true })) with { Check = Check };
+
+    // One way to pick layers, a removal that leaves a model, references to earlier stages.
+    private static void Check(StageCheck c)
+    {
+        if (new[] { "metric", "scores", "layers" }.Count(k => c.Stage[k] is not null) != 1) c.Error("choose exactly one of metric, scores or layers.");
+        if (c.Stage["layers"] is not null && c.Stage["remove"] is not null) c.Error("layers already says what to remove; drop remove.");
+        if (c.Stage["layers"] is null && c.Stage["remove"] is null) c.Error("missing 'remove' (a count such as 8 or a percentage such as 25%).");
+        if (c.String("remove") is { } remove && RemovesNothingOrEverything(remove))
+            c.Error($"remove '{remove}' must be at least 1 layer and a percentage below 100%.");
+        if (c.String("scores") is { } scores && (!c.Earlier.TryGetValue(scores, out var type) || type != "score"))
+            c.Error($"scores refers to '{scores}', which is not an earlier score stage.");
+        if (c.Stage["iterative"] is JsonObject iterative)
+        {
+            if (c.Stage["metric"] is null) c.Error("iterative pruning re-scores between steps, so it needs a metric.");
+            if (iterative["heal"]?.GetValue<string>() is { } heal && !c.All.Contains((heal, "finetune")))
+                c.Error($"iterative.heal refers to '{heal}', which is not a finetune stage.");
+        }
+    }
+
+    private static bool RemovesNothingOrEverything(string remove)
+    {
+        string text = remove.Trim();
+        double value = double.Parse(text.TrimEnd('%'), CultureInfo.InvariantCulture);
+        return value <= 0 || (text.EndsWith('%') && value >= 100);
+    }
 
     protected override void Apply(PruneStage stage, StageWalk walk)
     {
