@@ -35,7 +35,8 @@ internal static class CrossChecks
             }
         }
         if (needsCalibration && json["calibration"] is null)
-            report.Error(root, "calibration", "a stage uses a data-driven metric but there is no calibration section.", "add calibration: { text: FILE }.");
+            report.Error(root, "calibration", "a stage uses a data-driven metric but there is no calibration section.",
+                "add calibration: { text: FILE }.");
         CheckGates(json, root, outputs, report);
     }
 
@@ -44,8 +45,10 @@ internal static class CrossChecks
     {
         int ways = new[] { "metric", "scores", "layers" }.Count(k => stage[k] is not null);
         if (ways != 1) report.Error(node, path, "choose exactly one of metric, scores or layers.");
-        if (stage["layers"] is not null && stage["remove"] is not null) report.Error(node, path, "layers already says what to remove; drop remove.");
-        if (stage["layers"] is null && stage["remove"] is null) report.Error(node, path, "missing 'remove' (a count such as 8 or a percentage such as 25%).");
+        if (stage["layers"] is not null && stage["remove"] is not null)
+            report.Error(node, path, "layers already says what to remove; drop remove.");
+        if (stage["layers"] is null && stage["remove"] is null)
+            report.Error(node, path, "missing 'remove' (a count such as 8 or a percentage such as 25%).");
         if (stage["remove"]?.GetValue<string>() is { } remove && RemovesNothingOrEverything(remove))
             report.Error(node, path, $"remove '{remove}' must be at least 1 layer and a percentage below 100%.");
         if (stage["scores"]?.GetValue<string>() is { } scores && (!earlier.TryGetValue(scores, out var t) || t != "score"))
@@ -53,7 +56,8 @@ internal static class CrossChecks
         if (stage["iterative"] is JsonObject iterative)
         {
             if (stage["metric"] is null) report.Error(node, path, "iterative pruning re-scores between steps, so it needs a metric.");
-            if (iterative["heal"]?.GetValue<string>() is { } heal && !all.Contains((heal, "finetune"))) report.Error(node, path, $"iterative.heal refers to '{heal}', which is not a finetune stage.");
+            if (iterative["heal"]?.GetValue<string>() is { } heal && !all.Contains((heal, "finetune")))
+                report.Error(node, path, $"iterative.heal refers to '{heal}', which is not a finetune stage.");
         }
     }
 
@@ -79,7 +83,8 @@ internal static class CrossChecks
             string metric = gate["metric"]!.GetValue<string>();
             // Count conditions as written, so an invalid one (already reported) does not also count as missing.
             if (node is YamlMappingNode written && written.Children.Count(p => (p.Key as YamlScalarNode)?.Value != "metric") == 0)
-                report.Error(node, $"gates[{i}]", "a gate needs at least one condition.", "add min, max, max_drop, max_relative_drop or not_significantly_worse.");
+                report.Error(node, $"gates[{i}]", "a gate needs at least one condition.",
+                    "add min, max, max_drop, max_relative_drop or not_significantly_worse.");
             string target = metric.Split('.')[0];
             if (!outputs.Contains(target))
                 report.Error(node, $"gates[{i}]", $"metric '{metric}' refers to '{target}', which no evaluate stage produces.",
