@@ -44,7 +44,8 @@ public static class CliApp
         PublishCommand.Build(output, environment),
     };
 
-    /// <summary>Parses and runs one command line; <paramref name="environment"/> (GitHub, Azure Pipelines, storage credentials) defaults to the process environment.</summary>
+    /// <summary>Parses and runs one command line; <paramref name="environment"/> (GitHub, Azure Pipelines, storage credentials)
+    /// defaults to the process environment.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, Func<string, string?>? environment = null)
     {
         var env = environment ?? Environment.GetEnvironmentVariable;
@@ -79,7 +80,8 @@ public static class CliApp
         }
     }
 
-    /// <summary>Invalid input (config, arguments, files, blob sources) is exit 2; a failed publish 4; cancellation 130; anything else 1.</summary>
+    /// <summary>Invalid input (config, arguments, files, blob sources) is exit 2; a failed publish 4; cancellation 130;
+    /// anything else 1.</summary>
     public static int ExitCodeOf(Exception e) => e switch
     {
         PublishException or GitHubException => ExitCodes.PublishFailed,

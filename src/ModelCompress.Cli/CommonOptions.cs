@@ -19,7 +19,8 @@ public static class CommonOptions
     }.AcceptOnlyFromAmong([.. ComputeSettings.DTypeNames]);
 
     /// <summary>The device and dtype chosen by <see cref="Device"/> and <see cref="DType"/> options.</summary>
-    public static (TorchSharp.torch.Device Device, TorchSharp.torch.ScalarType DType) Resolve(ParseResult parse, Option<string> device, Option<string> dtype)
+    public static (TorchSharp.torch.Device Device, TorchSharp.torch.ScalarType DType) Resolve(ParseResult parse, Option<string> device,
+        Option<string> dtype)
     {
         var resolved = ComputeSettings.ResolveDevice(parse.GetValue(device)!);
         return (resolved, ComputeSettings.ResolveDType(parse.GetValue(dtype)!, resolved));

@@ -19,7 +19,8 @@ public static partial class ParseErrors
         if (args.Length > 0 && !args[0].StartsWith('-') && !verbs.Contains(args[0]))
         {
             string? near = Suggestions.Nearest(args[0], verbs);
-            return [$"unknown verb '{args[0]}'." + (near is null ? "" : $" Did you mean '{near}'?") + $" Verbs: {string.Join(", ", verbs)}."];
+            return [$"unknown verb '{args[0]}'." + (near is null ? "" : $" Did you mean '{near}'?") +
+                    $" Verbs: {string.Join(", ", verbs)}."];
         }
         return errors.Select(Rewrite).Distinct().ToList();
     }

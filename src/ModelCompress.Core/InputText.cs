@@ -24,7 +24,9 @@ public static class InputText
     public static string ReadNonEmpty(string path, string what)
     {
         string text = Read(path, what);
-        return string.IsNullOrWhiteSpace(text) ? throw new InvalidInputException($"{path}: the {what} is empty. Give a file with text in it.") : text;
+        return string.IsNullOrWhiteSpace(text)
+            ? throw new InvalidInputException($"{path}: the {what} is empty. Give a file with text in it.")
+            : text;
     }
 
     /// <summary>The file's lines, decoded strictly (for line-by-line readers of large files).</summary>
@@ -42,5 +44,6 @@ public static class InputText
     }
 
     private static InvalidInputException NotUtf8(string path, string what, DecoderFallbackException e) =>
-        new($"{path}: the {what} is not UTF-8 text" + (e.Index >= 0 ? $" (invalid byte near offset {e.Index})" : "") + ". Save it as UTF-8.");
+        new($"{path}: the {what} is not UTF-8 text" + (e.Index >= 0 ? $" (invalid byte near offset {e.Index})" : "") +
+            ". Save it as UTF-8.");
 }

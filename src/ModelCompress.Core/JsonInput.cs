@@ -31,6 +31,7 @@ public static class JsonInput
         int cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
         if (cut > 0) reason = reason[..cut];
         string at = e.LineNumber is { } line ? $":{line + 1}:{(e.BytePositionInLine ?? 0) + 1}" : "";
-        return new InvalidInputException($"{source}{at}: not valid JSON: {reason.TrimEnd('.')}. Fix the file (a truncated copy is the usual cause: copy or download it again).");
+        return new InvalidInputException($"{source}{at}: not valid JSON: {reason.TrimEnd('.')}. " +
+                                         "Fix the file (a truncated copy is the usual cause: copy or download it again).");
     }
 }

@@ -9,7 +9,8 @@ namespace ModelCompress.Core;
 /// </summary>
 public static class NonFinite
 {
-    /// <summary>Throws when <paramref name="value"/> is not finite; <paramref name="what"/> names it ("layer 3's block-influence score").</summary>
+    /// <summary>Throws when <paramref name="value"/> is not finite; <paramref name="what"/> names it
+    /// ("layer 3's block-influence score").</summary>
     public static double Check(double value, string what, string? hint = null) => double.IsFinite(value) ? value
         : throw new InvalidInputException($"{what} is {Describe(value)}. " + (hint ??
             "The model produces non-finite values: check the checkpoint for NaN or Inf weights (a broken conversion or export)."));

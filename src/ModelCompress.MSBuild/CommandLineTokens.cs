@@ -29,7 +29,8 @@ internal static class CommandLineTokens
     public static string? FindOnPath(string executable)
     {
         string[] names = OperatingSystem.IsWindows() && !Path.HasExtension(executable) ? [executable + ".exe", executable] : [executable];
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        string path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        foreach (string dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
             foreach (string name in names)
                 if (File.Exists(Path.Combine(dir, name))) return Path.Combine(dir, name);
         return null;

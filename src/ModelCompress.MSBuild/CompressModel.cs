@@ -30,7 +30,8 @@ public sealed class CompressModel : ToolTask
     /// <summary>Continue an interrupted run (<c>--resume</c>).</summary>
     public bool Resume { get; set; }
 
-    /// <summary>How to start the tool: an executable followed by fixed arguments. Default <c>dotnet compress</c> (the installed tool).</summary>
+    /// <summary>How to start the tool: an executable followed by fixed arguments. Default <c>dotnet compress</c> (the installed
+    /// tool).</summary>
     public string ToolCommand { get; set; } = "dotnet compress";
 
     /// <summary><c>passed</c> or <c>failed</c>.</summary>
@@ -63,7 +64,8 @@ public sealed class CompressModel : ToolTask
         string exe = CommandTokens()[0];
         if (Path.IsPathRooted(exe)) return exe;
         // Inside `dotnet build`, DOTNET_HOST_PATH is the dotnet that runs this build: use the same one for `dotnet compress`.
-        if (exe == "dotnet" && Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)) return host;
+        if (exe == "dotnet" && Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
+            return host;
         return CommandLineTokens.FindOnPath(exe) ?? exe;
     }
 
@@ -121,7 +123,8 @@ public sealed class CompressModel : ToolTask
         }
         var message = _stderr.Where(l => l.Trim().Length > 0).TakeLast(20).ToList();
         Log.LogError(null, "MC0001", null, PlanFile, 0, 0, 0, 0,
-            "'{0}' exited with code {1}: {2}", ToolCommand, ExitCode, message.Count > 0 ? string.Join(Environment.NewLine, message) : "(no message)");
+            "'{0}' exited with code {1}: {2}", ToolCommand, ExitCode,
+            message.Count > 0 ? string.Join(Environment.NewLine, message) : "(no message)");
         return false;
     }
 

@@ -4,7 +4,8 @@ namespace ModelCompress.Core.Config;
 public sealed record ConfigError(string File, int Line, int Column, string Path, string Message, string? Hint = null)
 {
     public override string ToString() =>
-        (Line > 0 ? $"{File}:{Line}:{Column}: " : $"{File}: ") + (Path.Length > 0 ? $"{Path}: " : "") + Message + (Hint is null ? "" : $" Hint: {Hint}");
+        (Line > 0 ? $"{File}:{Line}:{Column}: " : $"{File}: ") + (Path.Length > 0 ? $"{Path}: " : "") + Message +
+        (Hint is null ? "" : $" Hint: {Hint}");
 }
 
 /// <summary>A pruning.yaml with problems; carries every problem found, not just the first.</summary>

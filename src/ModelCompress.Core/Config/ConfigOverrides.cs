@@ -23,7 +23,8 @@ internal static class ConfigOverrides
         try { value.Load(new StringReader(assignment[(eq + 1)..])); }
         catch (YamlException e)
         {
-            errors.Add(new ConfigError(file, 0, 0, assignment[..eq], $"--set {assignment}: the value is not valid YAML: {e.InnerException?.Message ?? e.Message}",
+            errors.Add(new ConfigError(file, 0, 0, assignment[..eq],
+                $"--set {assignment}: the value is not valid YAML: {e.InnerException?.Message ?? e.Message}",
                 "quote the value, e.g. --set 'key=\"[x\"'."));
             return;
         }
@@ -49,17 +50,20 @@ internal static class ConfigOverrides
                     break;
                 case YamlSequenceNode sequence:
                     int index = int.TryParse(keys[i], out int n) ? n : sequence.Children.ToList().FindIndex(c =>
-                        c is YamlMappingNode m && m.Children.TryGetValue(new YamlScalarNode("id"), out var id) && (id as YamlScalarNode)?.Value == keys[i]);
+                        c is YamlMappingNode m && m.Children.TryGetValue(new YamlScalarNode("id"), out var id)
+                        && (id as YamlScalarNode)?.Value == keys[i]);
                     if (index < 0 || index >= sequence.Children.Count)
                     {
-                        errors.Add(new ConfigError(file, 0, 0, assignment[..eq], $"--set {assignment}: no item '{keys[i]}' in {string.Join('.', keys[..i])}."));
+                        errors.Add(new ConfigError(file, 0, 0, assignment[..eq],
+                            $"--set {assignment}: no item '{keys[i]}' in {string.Join('.', keys[..i])}."));
                         return;
                     }
                     if (last) { sequence.Children[index] = node; return; }
                     current = sequence.Children[index];
                     break;
                 default:
-                    errors.Add(new ConfigError(file, 0, 0, assignment[..eq], $"--set {assignment}: '{string.Join('.', keys[..i])}' is a value, not a section."));
+                    errors.Add(new ConfigError(file, 0, 0, assignment[..eq],
+                        $"--set {assignment}: '{string.Join('.', keys[..i])}' is a value, not a section."));
                     return;
             }
         }

@@ -19,7 +19,8 @@ public sealed class ConfigReader(IReadOnlyList<StageSyntax> stages)
     public (PipelineConfig Config, JsonObject Effective) Load(string path, IReadOnlyList<string>? overrides = null)
     {
         if (!File.Exists(path))
-            throw new ConfigException([new ConfigError(path, 0, 0, "", "file not found.", "run 'dotnet compress init' to write a starter pruning.yaml.")]);
+            throw new ConfigException(
+                [new ConfigError(path, 0, 0, "", "file not found.", "run 'dotnet compress init' to write a starter pruning.yaml.")]);
         string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var effective = ToJson(File.ReadAllText(path), path, overrides, baseDirectory);
         return (effective.Deserialize<PipelineConfig>(json)! with { BaseDirectory = baseDirectory }, effective);
@@ -81,7 +82,8 @@ public sealed class ConfigReader(IReadOnlyList<StageSyntax> stages)
         {
             string indent = lines[i][..(lines[i].Length - lines[i].TrimStart(' ', '\t').Length)];
             if (indent.Contains('\t'))
-                return new ConfigError(file, i + 1, indent.IndexOf('\t') + 1, "", "a tab is used for indentation; YAML indents with spaces only.",
+                return new ConfigError(file, i + 1, indent.IndexOf('\t') + 1, "",
+                    "a tab is used for indentation; YAML indents with spaces only.",
                     "replace the tab with spaces.");
         }
         return null;

@@ -28,7 +28,8 @@ internal static class CrossChecks
             syntax.FirstOrDefault(t => t.Type == type)?.Check?.Invoke(new StageCheck(stage, node, path, seen, all, outputs, report));
         }
         if (needsCalibration && json["calibration"] is null)
-            report.Error(root, "calibration", "a stage uses a data-driven metric but there is no calibration section.", "add calibration: { text: FILE }.");
+            report.Error(root, "calibration", "a stage uses a data-driven metric but there is no calibration section.",
+                "add calibration: { text: FILE }.");
         CheckGates(json, root, outputs, report);
     }
 
@@ -43,7 +44,8 @@ internal static class CrossChecks
             string metric = gate["metric"]!.GetValue<string>();
             // Count conditions as written, so an invalid one (already reported) does not also count as missing.
             if (node is YamlMappingNode written && written.Children.Count(p => (p.Key as YamlScalarNode)?.Value != "metric") == 0)
-                report.Error(node, $"gates[{i}]", "a gate needs at least one condition.", "add min, max, max_drop, max_relative_drop or not_significantly_worse.");
+                report.Error(node, $"gates[{i}]", "a gate needs at least one condition.",
+                    "add min, max, max_drop, max_relative_drop or not_significantly_worse.");
             string target = metric.Split('.')[0];
             if (!outputs.Contains(target))
                 report.Error(node, $"gates[{i}]", $"metric '{metric}' refers to '{target}', which no evaluate stage produces.",

@@ -19,7 +19,9 @@ internal static class FileChecks
             string folder = Path.GetFullPath(source, baseDirectory);
             if (!File.Exists(Path.Combine(folder, "config.json")))
                 report.Error(Child(Child(root, "model"), "source"), "model.source",
-                    Directory.Exists(folder) ? $"'{source}' has no config.json: not a Hugging Face model folder." : $"model folder '{source}' not found ({folder}).",
+                    Directory.Exists(folder)
+                        ? $"'{source}' has no config.json: not a Hugging Face model folder."
+                        : $"model folder '{source}' not found ({folder}).",
                     "give a folder with config.json, safetensors and a tokenizer, or a blob URL (az://ACCOUNT/CONTAINER/PREFIX).");
             else
             {
@@ -32,7 +34,8 @@ internal static class FileChecks
                 }
             }
         }
-        if (json["calibration"]?["text"]?.GetValue<string>() is { } text) FileExists(report, Child(Child(root, "calibration"), "text"), "calibration.text", text, baseDirectory);
+        if (json["calibration"]?["text"]?.GetValue<string>() is { } text)
+            FileExists(report, Child(Child(root, "calibration"), "text"), "calibration.text", text, baseDirectory);
         var stageNodes = YamlNodes.Items(root, "stages");
         var stages = json["stages"] as JsonArray ?? [];
         for (int i = 0; i < stages.Count && i < stageNodes.Count; i++)
@@ -44,7 +47,8 @@ internal static class FileChecks
             {
                 if (field.Path is not { } rule) continue;
                 if (field.Kind == ValueKind.List)
-                    EachItem(stage, node, field.Name, (value, item, at) => Exists(report, rule, item, $"{path}.{at}", value, baseDirectory));
+                    EachItem(stage, node, field.Name,
+                        (value, item, at) => Exists(report, rule, item, $"{path}.{at}", value, baseDirectory));
                 else if ((stage[field.Name] as JsonValue)?.GetValue<string>() is { } value)
                     Exists(report, rule, Child(node, field.Name), $"{path}.{field.Name}", value, baseDirectory);
             }
@@ -60,9 +64,11 @@ internal static class FileChecks
             report.Error(node, path, $"{rule.What} '{value}' not found.", rule.Hint);
     }
 
-    private static bool IsLocal(string path) => !path.Contains("://", StringComparison.Ordinal) && !path.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal);
+    private static bool IsLocal(string path) =>
+        !path.Contains("://", StringComparison.Ordinal) && !path.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal);
 
-    private static void FileExists(YamlToJson report, YamlNode node, string path, string value, string baseDirectory, string? alternative = null)
+    private static void FileExists(YamlToJson report, YamlNode node, string path, string value, string baseDirectory,
+        string? alternative = null)
     {
         if (!IsLocal(value) || File.Exists(Path.GetFullPath(value, baseDirectory))) return;
         report.Error(node, path, $"file '{value}' not found ({Path.GetFullPath(value, baseDirectory)}).",

@@ -23,7 +23,8 @@ public sealed record CalibrationConfig(string Text, int Samples, int SeqLen);
 /// <summary>One stage of the pipeline; the YAML <c>type</c> picks the record (<see cref="StageSyntax"/>).</summary>
 public abstract record StageConfig(string Id);
 
-public sealed record GateConfig(string Metric, double? Min, double? Max, double? MaxDrop, double? MaxRelativeDrop, SignificanceConfig? NotSignificantlyWorse);
+public sealed record GateConfig(string Metric, double? Min, double? Max, double? MaxDrop, double? MaxRelativeDrop,
+    SignificanceConfig? NotSignificantlyWorse);
 
 public sealed record SignificanceConfig(double Alpha);
 

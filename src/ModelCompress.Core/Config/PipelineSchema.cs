@@ -11,7 +11,10 @@ public static class PipelineSchema
 {
     public static readonly ObjectSpec Model = new("model", "The base model to compress.",
     [
-        Str("source", "A local Hugging Face model folder (config.json, safetensors, tokenizer), or a blob URL (az://ACCOUNT/CONTAINER/PREFIX, https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX, http://127.0.0.1:PORT/devstoreaccount1/CONTAINER/PREFIX) pulled into a local cache keyed by blob ETag.") with { Required = true },
+        Str("source", "A local Hugging Face model folder (config.json, safetensors, tokenizer), or a blob URL " +
+                      "(az://ACCOUNT/CONTAINER/PREFIX, https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX, " +
+                      "http://127.0.0.1:PORT/devstoreaccount1/CONTAINER/PREFIX) pulled into a local cache keyed by blob ETag.")
+            with { Required = true },
         Str("revision", "A label for the source's version (commit, blob snapshot), recorded in the manifest."),
     ]);
 
@@ -23,7 +26,8 @@ public static class PipelineSchema
         Int("seed", "Seed for calibration sampling, random scoring, data order and dropout.", 42),
     ]);
 
-    public static readonly ObjectSpec Calibration = new("calibration", "Text for data-driven layer metrics (taylor, perplexity, block-influence, angular).",
+    public static readonly ObjectSpec Calibration = new("calibration",
+        "Text for data-driven layer metrics (taylor, perplexity, block-influence, angular).",
     [
         Str("text", "UTF-8 text file, tokenized whole; windows are drawn from it.") with { Required = true },
         Int("samples", "Number of windows (paper: 10).", 10, 1),
@@ -32,30 +36,36 @@ public static class PipelineSchema
 
     public static readonly ObjectSpec Gate = new("gate", "A quality gate on a metric of the results; every condition given must hold.",
     [
-        Str("metric", "A results metric: <task>.<metric> (arc_easy.acc_norm, average.acc, wikitext2.word_perplexity) or parameters.") with { Required = true },
+        Str("metric", "A results metric: <task>.<metric> (arc_easy.acc_norm, average.acc, wikitext2.word_perplexity) or parameters.")
+            with { Required = true },
         Num("min", "The candidate's value must be at least this."),
         Num("max", "The candidate's value must be at most this."),
         Num("max_drop", "The candidate may be at most this much below the baseline (absolute).", null, 0),
-        Num("max_relative_drop", "The candidate may be at most this percentage of the baseline worse (perplexities may rise by more than 100%).", null, 0),
+        Num("max_relative_drop",
+            "The candidate may be at most this percentage of the baseline worse (perplexities may rise by more than 100%).", null, 0),
         Obj("not_significantly_worse", "Per-item paired test (exact one-sided McNemar) against the baseline: fail when p < alpha.",
             Num("alpha", "Significance level.", 0.05, 0, 1)),
     ]);
 
     public static readonly ObjectSpec Publish = new("publish", "Where a model that passes every gate goes.",
     [
-        List("targets", "Blob URLs (az://ACCOUNT/CONTAINER/PREFIX, https://…, emulator URLs) a passed run is published to, as PREFIX/NAME/RUN_ID/.", Str("target", "A target.")) with { Default = Array.Empty<string>() },
+        List("targets",
+            "Blob URLs (az://ACCOUNT/CONTAINER/PREFIX, https://…, emulator URLs) a passed run is published to, as PREFIX/NAME/RUN_ID/.",
+            Str("target", "A target.")) with { Default = Array.Empty<string>() },
         Bool("github", "Comment on the pull request and create a check run when the run belongs to one.", true),
     ]);
 
     public static readonly ObjectSpec Root = new("pruning.yaml", "A layer-pruning pipeline: model, stages, gates, publishing.",
     [
-        Str("name", "Name of the pipeline; used in run folders and published paths.") with { Required = true, Pattern = (@"^[A-Za-z0-9][A-Za-z0-9._-]*$", "letters, digits, '.', '_' and '-'") },
+        Str("name", "Name of the pipeline; used in run folders and published paths.")
+            with { Required = true, Pattern = (@"^[A-Za-z0-9][A-Za-z0-9._-]*$", "letters, digits, '.', '_' and '-'") },
         new FieldSpec("model", ValueKind.Object, Model.Description) { Object = Model, Required = true },
         new FieldSpec("compute", ValueKind.Object, Compute.Description) { Object = Compute, DefaultsWhenAbsent = true },
         new FieldSpec("calibration", ValueKind.Object, Calibration.Description) { Object = Calibration },
         new FieldSpec("stages", ValueKind.List, "The stages, run in order; each has an id and a type (score, prune, finetune, evaluate).")
             { Required = true, Item = new FieldSpec("stage", ValueKind.Stage, "A stage.") },
-        new FieldSpec("gates", ValueKind.List, "Quality gates against the unpruned baseline.") { Item = new FieldSpec("gate", ValueKind.Object, Gate.Description) { Object = Gate }, Default = Array.Empty<object>() },
+        new FieldSpec("gates", ValueKind.List, "Quality gates against the unpruned baseline.")
+            { Item = new FieldSpec("gate", ValueKind.Object, Gate.Description) { Object = Gate }, Default = Array.Empty<object>() },
         new FieldSpec("publish", ValueKind.Object, Publish.Description) { Object = Publish, DefaultsWhenAbsent = true },
     ]);
 }

@@ -110,7 +110,8 @@ internal sealed class YamlToJson(string file, IReadOnlyDictionary<YamlNode, stri
             case ValueKind.Enum:
                 if (field.Allowed!.Contains(text)) return JsonValue.Create(text);
                 string? near = Suggestions.Nearest(text, field.Allowed!);
-                Error(node, path, $"'{text}' is not one of: {string.Join(", ", field.Allowed!)}.", near is null ? null : $"did you mean '{near}'?");
+                Error(node, path, $"'{text}' is not one of: {string.Join(", ", field.Allowed!)}.",
+                    near is null ? null : $"did you mean '{near}'?");
                 return null;
             default:
                 if (field.Pattern is { } pattern && !Regex.IsMatch(text, pattern.Regex))
@@ -132,7 +133,11 @@ internal sealed class YamlToJson(string file, IReadOnlyDictionary<YamlNode, stri
                 $"use one of: {string.Join(", ", types)}.");
             return null;
         }
-        var idField = new FieldSpec("id", ValueKind.String, "Unique stage id.") { Required = true, Pattern = (@"^[A-Za-z][A-Za-z0-9_-]*$", "an identifier such as heal-1") };
+        var idField = new FieldSpec("id", ValueKind.String, "Unique stage id.")
+        {
+            Required = true,
+            Pattern = (@"^[A-Za-z][A-Za-z0-9_-]*$", "an identifier such as heal-1"),
+        };
         var typeField = new FieldSpec("type", ValueKind.Enum, "Stage type.") { Required = true, Allowed = types };
         var result = Object(mapping, spec, $"{path} ({type})", [typeField, idField]);
         return result;
@@ -146,8 +151,18 @@ internal sealed class YamlToJson(string file, IReadOnlyDictionary<YamlNode, stri
 
     private bool InRange(YamlNode node, string path, double value, FieldSpec field)
     {
-        if (field.Minimum is double min && value < min) { Error(node, path, $"{value.ToString(CultureInfo.InvariantCulture)} is below the minimum {min.ToString(CultureInfo.InvariantCulture)}."); return false; }
-        if (field.Maximum is double max && value > max) { Error(node, path, $"{value.ToString(CultureInfo.InvariantCulture)} is above the maximum {max.ToString(CultureInfo.InvariantCulture)}."); return false; }
+        if (field.Minimum is double min && value < min)
+        {
+            Error(node, path,
+                $"{value.ToString(CultureInfo.InvariantCulture)} is below the minimum {min.ToString(CultureInfo.InvariantCulture)}.");
+            return false;
+        }
+        if (field.Maximum is double max && value > max)
+        {
+            Error(node, path,
+                $"{value.ToString(CultureInfo.InvariantCulture)} is above the maximum {max.ToString(CultureInfo.InvariantCulture)}.");
+            return false;
+        }
         return true;
     }
 

@@ -48,12 +48,14 @@ public static class DemoAssets
         WriteTask(staging.Staging, world);
         Pretrain(staging.Staging, progress);
         File.WriteAllText(Path.Combine(staging.Staging, "demo.json"),
-            new JsonObject { ["version"] = Version, ["world_seed"] = WorldSeed, ["tool_version"] = ToolInfo.Version }.ToJsonString(JsonDefaults.Indented));
+            new JsonObject { ["version"] = Version, ["world_seed"] = WorldSeed, ["tool_version"] = ToolInfo.Version }
+                .ToJsonString(JsonDefaults.Indented));
         staging.Commit();
         return root;
     }
 
-    /// <summary>The architecture: 8 layers so removing 25% means 2 layers; narrow (hidden 32) so that layers matter and training takes about a minute on 2 cores.</summary>
+    /// <summary>The architecture: 8 layers so removing 25% means 2 layers; narrow (hidden 32) so that layers matter and training
+    /// takes about a minute on 2 cores.</summary>
     public static LlamaConfig Config(int vocab) => LlamaConfig.Parse(new JsonObject
     {
         ["architectures"] = new JsonArray("LlamaForCausalLM"), ["model_type"] = "llama", ["hidden_size"] = 32, ["intermediate_size"] = 96,
@@ -88,7 +90,14 @@ public static class DemoAssets
         var lines = world.Questions(seed: 5).Select(q => JsonSerializer.Serialize(
             new { id = q.Id, context = q.Context, choices = q.Choices.Select(c => c.TrimStart()).ToArray(), gold = q.Gold }));
         File.WriteAllLines(Path.Combine(folder, "facts.jsonl"), lines);
-        var task = new JsonObject { ["name"] = "facts", ["data"] = "facts.jsonl", ["template"] = "{context}", ["separator"] = " ", ["metrics"] = new JsonArray("acc") };
+        var task = new JsonObject
+        {
+            ["name"] = "facts",
+            ["data"] = "facts.jsonl",
+            ["template"] = "{context}",
+            ["separator"] = " ",
+            ["metrics"] = new JsonArray("acc"),
+        };
         File.WriteAllText(Path.Combine(folder, "facts.json"), task.ToJsonString(JsonDefaults.Indented));
     }
 }

@@ -26,7 +26,8 @@ public sealed class DemoWorld
     public DemoWorld(int seed)
     {
         var random = new Random(seed);
-        people = People.Select(n => new Person(n, Pick(random, Cities), Pick(random, Animals), Pick(random, Colors), Pick(random, Foods))).ToArray();
+        people = People.Select(n => new Person(n, Pick(random, Cities), Pick(random, Animals), Pick(random, Colors), Pick(random, Foods)))
+            .ToArray();
     }
 
     /// <summary>Every word the text and questions use, for the demo tokenizer's vocabulary.</summary>

@@ -44,13 +44,20 @@ public static class WordTokenizerJson
             ["version"] = "1.0",
             ["added_tokens"] = new JsonArray(Special(Bos, bos), Special(Eos, eos)),
             ["normalizer"] = null,
-            ["pre_tokenizer"] = new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = true, ["use_regex"] = true },
+            ["pre_tokenizer"] = new JsonObject
+            {
+                ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = true, ["use_regex"] = true,
+            },
             ["post_processor"] = null,
-            ["decoder"] = new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = true, ["use_regex"] = true },
+            ["decoder"] = new JsonObject
+            {
+                ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = true, ["use_regex"] = true,
+            },
             ["model"] = new JsonObject
             {
                 // ignore_merges: a pre-token that is a vocabulary word is one token, whatever the merge order.
-                ["type"] = "BPE", ["dropout"] = null, ["unk_token"] = null, ["ignore_merges"] = true, ["vocab"] = vocab, ["merges"] = merges,
+                ["type"] = "BPE", ["dropout"] = null, ["unk_token"] = null, ["ignore_merges"] = true,
+                ["vocab"] = vocab, ["merges"] = merges,
             },
         };
     }
@@ -60,7 +67,13 @@ public static class WordTokenizerJson
     {
         var json = Build(words);
         File.WriteAllText(Path.Combine(folder, "tokenizer.json"), json.ToJsonString());
-        var config = new JsonObject { ["tokenizer_class"] = "PreTrainedTokenizerFast", ["bos_token"] = Bos, ["eos_token"] = Eos, ["add_bos_token"] = true };
+        var config = new JsonObject
+        {
+            ["tokenizer_class"] = "PreTrainedTokenizerFast",
+            ["bos_token"] = Bos,
+            ["eos_token"] = Eos,
+            ["add_bos_token"] = true,
+        };
         File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), config.ToJsonString(JsonDefaults.Indented));
         return json["model"]!["vocab"]!.AsObject().Count + json["added_tokens"]!.AsArray().Count;
     }

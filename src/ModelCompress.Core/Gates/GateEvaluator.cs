@@ -17,7 +17,8 @@ public sealed record GateVerdict(string Metric, string Condition, double? Baseli
 public static class GateEvaluator
 {
     public static bool LowerIsBetter(string metric) =>
-        metric.Contains("perplexity", StringComparison.Ordinal) || metric.EndsWith("bits_per_byte", StringComparison.Ordinal) || metric == "parameters";
+        metric.Contains("perplexity", StringComparison.Ordinal) || metric.EndsWith("bits_per_byte", StringComparison.Ordinal)
+        || metric == "parameters";
 
     public static IReadOnlyList<GateVerdict> Evaluate(IReadOnlyList<GateConfig> gates, MetricValues baseline, MetricValues candidate) =>
         gates.SelectMany(g => Evaluate(g, baseline, candidate)).ToList();
@@ -25,29 +26,39 @@ public static class GateEvaluator
     private static IEnumerable<GateVerdict> Evaluate(GateConfig gate, MetricValues baseline, MetricValues candidate)
     {
         string m = gate.Metric;
-        double? b = baseline.Values.TryGetValue(m, out double bv) ? bv : null, c = candidate.Values.TryGetValue(m, out double cv) ? cv : null;
+        double? b = baseline.Values.TryGetValue(m, out double bv) ? bv : null,
+            c = candidate.Values.TryGetValue(m, out double cv) ? cv : null;
         if (c is null)
         {
             yield return new GateVerdict(m, "present", b, null, false, $"'{m}' is not in the candidate's results.");
             yield break;
         }
         double worse = b is null ? 0 : LowerIsBetter(m) ? c.Value - b.Value : b.Value - c.Value; // > 0: candidate is worse
-        if (gate.Min is double min) yield return new(m, $"min {F(min)}", b, c, c >= min, c >= min ? $"{F(c.Value)} ≥ {F(min)}" : $"{F(c.Value)} is {F(min - c.Value)} below the minimum {F(min)}");
-        if (gate.Max is double max) yield return new(m, $"max {F(max)}", b, c, c <= max, c <= max ? $"{F(c.Value)} ≤ {F(max)}" : $"{F(c.Value)} is {F(c.Value - max)} above the maximum {F(max)}");
+        if (gate.Min is double min)
+            yield return new(m, $"min {F(min)}", b, c, c >= min,
+                c >= min ? $"{F(c.Value)} ≥ {F(min)}" : $"{F(c.Value)} is {F(min - c.Value)} below the minimum {F(min)}");
+        if (gate.Max is double max)
+            yield return new(m, $"max {F(max)}", b, c, c <= max,
+                c <= max ? $"{F(c.Value)} ≤ {F(max)}" : $"{F(c.Value)} is {F(c.Value - max)} above the maximum {F(max)}");
         if (gate.MaxDrop is double drop)
         {
             if (b is null) yield return new(m, $"max_drop {F(drop)}", null, c, false, $"'{m}' is not in the baseline's results.");
             else yield return new(m, $"max_drop {F(drop)}", b, c, worse <= drop,
-                worse <= drop ? $"worse by {F(Math.Max(worse, 0))} ≤ {F(drop)}" : $"worse by {F(worse)}, {F(worse - drop)} more than the allowed {F(drop)}");
+                worse <= drop
+                    ? $"worse by {F(Math.Max(worse, 0))} ≤ {F(drop)}"
+                    : $"worse by {F(worse)}, {F(worse - drop)} more than the allowed {F(drop)}");
         }
         if (gate.MaxRelativeDrop is double percent)
         {
-            if (b is null || b == 0) yield return new(m, $"max_relative_drop {F(percent)}%", b, c, false, $"'{m}' has no non-zero baseline to compare with.");
+            if (b is null || b == 0)
+                yield return new(m, $"max_relative_drop {F(percent)}%", b, c, false, $"'{m}' has no non-zero baseline to compare with.");
             else
             {
                 double relative = 100 * worse / Math.Abs(b.Value);
                 yield return new(m, $"max_relative_drop {F(percent)}%", b, c, relative <= percent,
-                    relative <= percent ? $"worse by {F(Math.Max(relative, 0))}% ≤ {F(percent)}%" : $"worse by {F(relative)}%, {F(relative - percent)} points more than the allowed {F(percent)}%");
+                    relative <= percent
+                        ? $"worse by {F(Math.Max(relative, 0))}% ≤ {F(percent)}%"
+                        : $"worse by {F(relative)}%, {F(relative - percent)} points more than the allowed {F(percent)}%");
             }
         }
         if (gate.NotSignificantlyWorse is { } test)
@@ -60,7 +71,8 @@ public static class GateEvaluator
                 bool passed = r.PValue >= test.Alpha;
                 yield return new(m, $"not_significantly_worse α={F(test.Alpha)}", b, c, passed,
                     $"McNemar exact one-sided p = {r.PValue.ToString("G4", CultureInfo.InvariantCulture)} " +
-                    $"({r.BaselineOnly} items only the baseline got right, {r.CandidateOnly} only the candidate){(passed ? "" : $" < α = {F(test.Alpha)}")}");
+                    $"({r.BaselineOnly} items only the baseline got right, {r.CandidateOnly} only the candidate)" +
+                    $"{(passed ? "" : $" < α = {F(test.Alpha)}")}");
             }
         }
     }

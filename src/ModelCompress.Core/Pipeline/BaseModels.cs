@@ -24,7 +24,8 @@ internal static class BaseModels
     public static (ModelState Model, PlanShape Shape, PlanRow Row) Plan(RunContext run)
     {
         var config = run.Config;
-        bool demoPending = config.Model.Source.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal) && !DemoAssets.IsBuilt(run.Options.AssetRoot);
+        bool demoPending = config.Model.Source.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal)
+                           && !DemoAssets.IsBuilt(run.Options.AssetRoot);
         var blob = BlobLocation.IsBlobUrl(config.Model.Source) ? BlobLocation.Parse(config.Model.Source) : null;
         // Resolving builtin:demo would build it: a plan never does.
         string folder = demoPending ? "" : blob is null ? run.Resolve(config.Model.Source) : run.Options.BlobCache().FolderOf(blob);
@@ -37,7 +38,10 @@ internal static class BaseModels
         string? key = demoPending || pullPending ? null : Resolve(run).Key;
         string note = demoPending ? "built-in demo: trained on first run (about a minute)"
             : pullPending ? $"{blob}: not pulled yet (planned from its config.json)" : blob?.ToString() ?? config.Model.Source;
-        var row = new PlanRow("base", "model", !pullPending, llama.NumHiddenLayers, total, total * shape.BytesPerParameter, note) { Key = key };
+        var row = new PlanRow("base", "model", !pullPending, llama.NumHiddenLayers, total, total * shape.BytesPerParameter, note)
+        {
+            Key = key,
+        };
         return (new ModelState(null, key, llama.NumHiddenLayers), shape, row);
     }
 

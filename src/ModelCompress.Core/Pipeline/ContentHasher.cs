@@ -40,7 +40,12 @@ public sealed class ContentHasher(string memoFile)
 
     private static Dictionary<string, string> Load(string path)
     {
-        try { return System.IO.File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, string>>(System.IO.File.ReadAllText(path)) ?? [] : []; }
+        try
+        {
+            return System.IO.File.Exists(path)
+                ? JsonSerializer.Deserialize<Dictionary<string, string>>(System.IO.File.ReadAllText(path)) ?? []
+                : [];
+        }
         catch (JsonException) { return []; }
     }
 

@@ -15,7 +15,8 @@ public static class PipelineConfigLoader
     public static (PipelineConfig Config, JsonObject Effective) LoadWithEffective(string path, IReadOnlyList<string>? overrides = null) =>
         Reader.Load(path, overrides);
 
-    public static PipelineConfig Parse(string yaml, string file, IReadOnlyList<string>? overrides = null) => Reader.Parse(yaml, file, overrides);
+    public static PipelineConfig Parse(string yaml, string file, IReadOnlyList<string>? overrides = null) =>
+        Reader.Parse(yaml, file, overrides);
 
     /// <summary>The validated configuration as JSON with every default filled in (the "effective config").</summary>
     public static JsonObject ToJson(string yaml, string file, IReadOnlyList<string>? overrides = null, string? baseDirectory = null) =>

@@ -17,7 +17,8 @@ namespace ModelCompress.Core.Pipeline;
 /// </summary>
 public static class PipelineRunner
 {
-    public static RunOutcome Run(PipelineConfig config, JsonObject effectiveConfig, RunOptions options, CancellationToken cancellation = default)
+    public static RunOutcome Run(PipelineConfig config, JsonObject effectiveConfig, RunOptions options,
+        CancellationToken cancellation = default)
     {
         var started = DateTimeOffset.UtcNow;
         if (config.Compute.Threads > 0) TorchSharp.torch.set_num_threads(config.Compute.Threads);
@@ -37,20 +38,24 @@ public static class PipelineRunner
             return parameterCounts[folder] = reader.Files.Sum(f => f.Entries.Sum(e => e.Elements));
         }
         var evaluated = evaluations.Select(e => (e.Stage, Values: EvaluationArtifact.Read(e.Folder, Parameters(e.ModelFolder)))).ToList();
-        var baseline = baselineEval is null ? ParametersOnly(Parameters(baseFolder)) : EvaluationArtifact.Read(baselineEval, Parameters(baseFolder));
+        var baseline = baselineEval is null
+            ? ParametersOnly(Parameters(baseFolder))
+            : EvaluationArtifact.Read(baselineEval, Parameters(baseFolder));
         var candidate = evaluations.Count == 0 ? ParametersOnly(Parameters(current.Path))
             : EvaluationArtifact.Read(evaluations[^1].Folder, Parameters(current.Path));
         var gates = GateEvaluator.Evaluate(config.Gates, baseline, candidate);
         var verdict = gates.All(g => g.Passed) ? Verdict.Passed : Verdict.GateFailed;
-        var outcome = new RunOutcome(config.Name, verdict, baseFolder, current.Path, baseline, candidate, gates, ledger.Pruning, ledger.Records,
-            ledger.ScoresFile, started, DateTimeOffset.UtcNow)
+        var outcome = new RunOutcome(config.Name, verdict, baseFolder, current.Path, baseline, candidate, gates, ledger.Pruning,
+            ledger.Records, ledger.ScoresFile, started, DateTimeOffset.UtcNow)
         {
             Evaluations = evaluated,
         };
         RunFolder.Write(outcome, effectiveConfig, run);
-        run.Progress.Message($"verdict: {(verdict == Verdict.Passed ? "PASSED" : "FAILED")} — {Path.Combine(options.OutRoot, config.Name)}");
+        run.Progress.Message(
+            $"verdict: {(verdict == Verdict.Passed ? "PASSED" : "FAILED")} — {Path.Combine(options.OutRoot, config.Name)}");
         return outcome;
     }
 
-    private static MetricValues ParametersOnly(long parameters) => new(new Dictionary<string, double> { ["parameters"] = parameters }, new Dictionary<string, bool[]>());
+    private static MetricValues ParametersOnly(long parameters) =>
+        new(new Dictionary<string, double> { ["parameters"] = parameters }, new Dictionary<string, bool[]>());
 }

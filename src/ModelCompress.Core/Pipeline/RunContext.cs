@@ -45,7 +45,8 @@ public sealed class RunContext
     public long Seed => Config.Compute.Seed;
     public CancellationToken Cancellation { get; init; }
 
-    /// <summary>A path from the pipeline file: <c>builtin:demo/…</c> (built on first use), a URL, or a path relative to the file.</summary>
+    /// <summary>A path from the pipeline file: <c>builtin:demo/…</c> (built on first use), a URL, or a path relative to the
+    /// file.</summary>
     public string Resolve(string path)
     {
         if (!path.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal)) return Config.Resolve(path);
@@ -56,7 +57,8 @@ public sealed class RunContext
 
     /// <summary>A stage key: sha256 of the parts (as JSON), the tool version and the compute settings that change results.</summary>
     public string Key(params object?[] parts) =>
-        ContentHasher.Text(JsonSerializer.Serialize(new object?[] { ToolInfo.Version, DType.ToString(), Seed, parts }, JsonDefaults.Indented));
+        ContentHasher.Text(JsonSerializer.Serialize(new object?[] { ToolInfo.Version, DType.ToString(), Seed, parts },
+            JsonDefaults.Indented));
 
     /// <summary>Every input file read and its sha256, for the manifest.</summary>
     public Dictionary<string, string> Inputs { get; } = [];

@@ -89,8 +89,8 @@ public sealed class StageWalk
         if (shape is not null)
         {
             long parameters = shape.Parameters(layers);
-            Ledger.Add(new PlanRow(id, type, key is not null && Run.Cache.Contains(key), layers, parameters, parameters * shape.BytesPerParameter,
-                note()) { Key = key });
+            Ledger.Add(new PlanRow(id, type, key is not null && Run.Cache.Contains(key), layers, parameters,
+                parameters * shape.BytesPerParameter, note()) { Key = key });
             return null;
         }
         ArgumentNullException.ThrowIfNull(key);

@@ -29,8 +29,8 @@ public sealed class BlobPublisher(BlobClients? clients = null)
 {
     private readonly BlobClients clients = clients ?? new BlobClients();
 
-    public async Task<PublishResult> PublishAsync(string runDir, BlobLocation target, bool overwrite = false, IProgressSink? progress = null,
-        CancellationToken cancellation = default)
+    public async Task<PublishResult> PublishAsync(string runDir, BlobLocation target, bool overwrite = false,
+        IProgressSink? progress = null, CancellationToken cancellation = default)
     {
         progress ??= NullProgress.Instance;
         var run = RunInfo.Read(runDir);
@@ -47,7 +47,8 @@ public sealed class BlobPublisher(BlobClients? clients = null)
                 .Select(f => Path.GetRelativePath(runDir, f).Replace('\\', '/'))
                 .Where(f => f != PublishedRecord.FileName)
                 .OrderBy(f => f == "manifest.json").ThenBy(f => f, StringComparer.Ordinal).ToList();
-            using var task = progress.Start($"publish {runLocation}", files.Sum(f => new FileInfo(Path.Combine(runDir, f)).Length), "bytes");
+            using var task = progress.Start($"publish {runLocation}", files.Sum(f => new FileInfo(Path.Combine(runDir, f)).Length),
+                "bytes");
             foreach (string file in files)
             {
                 string path = Path.Combine(runDir, file);
@@ -62,13 +63,15 @@ public sealed class BlobPublisher(BlobClients? clients = null)
                 {
                     await container.GetBlobClient(runLocation.BlobName(file)).UploadAsync(path, options, cancellation);
                 }
-                catch (RequestFailedException e) when (!overwrite && e.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+                catch (RequestFailedException e)
+                    when (!overwrite && e.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
                 {
                     throw PublishException.AlreadyPublished(runLocation);
                 }
                 task.Advance(new FileInfo(path).Length);
             }
-            bool latest = await UpdateLatestAsync(container.GetBlobClient(target.BlobName($"{run.Name}/latest.json")), run, runLocation, cancellation);
+            bool latest = await UpdateLatestAsync(container.GetBlobClient(target.BlobName($"{run.Name}/latest.json")), run, runLocation,
+                cancellation);
             progress.Message($"published {runLocation}{(latest ? " (latest)" : "")}");
             return new PublishResult(run.Id, runLocation, files.Count, latest);
         }
@@ -107,14 +110,17 @@ public sealed class BlobPublisher(BlobClients? clients = null)
             var options = new BlobUploadOptions
             {
                 HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                Conditions = etag is { } known ? new BlobRequestConditions { IfMatch = known } : new BlobRequestConditions { IfNoneMatch = ETag.All },
+                Conditions = etag is { } known
+                    ? new BlobRequestConditions { IfMatch = known }
+                    : new BlobRequestConditions { IfNoneMatch = ETag.All },
             };
             try
             {
                 await latest.UploadAsync(BinaryData.FromString(pointer.ToJsonString(JsonDefaults.Indented)), options, ct);
                 return true;
             }
-            catch (RequestFailedException conflict) when (conflict.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict && attempt < 20)
+            catch (RequestFailedException conflict)
+                when (conflict.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict && attempt < 20)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(50 * (attempt + 1) + Random.Shared.Next(50)), ct);
             }

@@ -41,9 +41,12 @@ public static class LayerScorer
         var context = new ScoringContext(request.ModelFolder, config, calibration, request.Seed, device, dtype, request.LowMemory,
             request.BiReduction, request.BlockSize, progress ?? NullProgress.Instance);
         var result = For(request.Metric).Score(context);
-        foreach (var layer in result.Layers) NonFinite.Check(layer.Score, $"{request.ModelFolder}: the {request.Metric.Name()} score of layer {layer.Index}");
+        foreach (var layer in result.Layers)
+            NonFinite.Check(layer.Score, $"{request.ModelFolder}: the {request.Metric.Name()} score of layer {layer.Index}");
         var settings = new ScoreSettings(
-            request.Metric == ScoringMetric.BlockInfluence ? (request.BiReduction == BlockInfluenceReduction.PerToken ? "per-token" : "flattened") : null,
+            request.Metric == ScoringMetric.BlockInfluence
+                ? (request.BiReduction == BlockInfluenceReduction.PerToken ? "per-token" : "flattened")
+                : null,
             request.Metric == ScoringMetric.Angular ? request.BlockSize : null);
         return new LayerScores(request.Metric.Name(), ModelIdentity.Of(request.ModelFolder), calibration?.Info, settings,
             result.Layers, result.RemovalOrder);
@@ -54,8 +57,10 @@ public static class LayerScorer
         if (request.Metric.NeedsCalibration() && request.CalibrationFile is null)
             throw new InvalidInputException($"metric '{request.Metric.Name()}' needs calibration text: pass --calibration FILE.");
         if (request.LowMemory && !request.Metric.IsForwardOnly())
-            throw new InvalidInputException($"--low-memory applies to forward-only metrics (perplexity, block-influence, angular), not '{request.Metric.Name()}'.");
+            throw new InvalidInputException("--low-memory applies to forward-only metrics (perplexity, block-influence, angular), " +
+                                            $"not '{request.Metric.Name()}'.");
         if (request.Metric == ScoringMetric.Angular && (request.BlockSize < 1 || request.BlockSize >= config.NumHiddenLayers))
-            throw new InvalidInputException($"--block-size must be between 1 and {config.NumHiddenLayers - 1} for a model of {config.NumHiddenLayers} layers (got {request.BlockSize}).");
+            throw new InvalidInputException($"--block-size must be between 1 and {config.NumHiddenLayers - 1} " +
+                                            $"for a model of {config.NumHiddenLayers} layers (got {request.BlockSize}).");
     }
 }

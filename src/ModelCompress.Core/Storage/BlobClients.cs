@@ -42,9 +42,11 @@ public sealed class BlobClients(Func<string, string?>? environment = null)
                 _ => throw new InvalidOperationException(),
             };
         string? sasToken = location.Sas ?? env("AZURE_STORAGE_SAS_TOKEN");
-        if (!string.IsNullOrWhiteSpace(sasToken)) return new BlobContainerClient(uri, new AzureSasCredential(sasToken.TrimStart('?')), options);
+        if (!string.IsNullOrWhiteSpace(sasToken))
+            return new BlobContainerClient(uri, new AzureSasCredential(sasToken.TrimStart('?')), options);
         if (uri.Scheme != Uri.UriSchemeHttps)
-            throw new StorageException($"{location}: no credentials for a plain-http endpoint (set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_SAS_TOKEN).");
+            throw new StorageException($"{location}: no credentials for a plain-http endpoint " +
+                                       "(set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_SAS_TOKEN).");
         return new BlobContainerClient(uri, new DefaultAzureCredential(), options);
     }
 
@@ -55,7 +57,8 @@ public sealed class BlobClients(Func<string, string?>? environment = null)
         if (string.IsNullOrWhiteSpace(text)) return null;
         var parts = text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(p => p.Split('=', 2)).Where(p => p.Length == 2)
-            .GroupBy(p => p[0], StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.OrdinalIgnoreCase);
+            .GroupBy(p => p[0], StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.OrdinalIgnoreCase);
         if (parts.TryGetValue("UseDevelopmentStorage", out var dev) && dev.Equals("true", StringComparison.OrdinalIgnoreCase))
             return account == DevAccount ? new StorageSharedKeyCredential(DevAccount, DevKey) : null;
         if (parts.TryGetValue("SharedAccessSignature", out var sas)) return new AzureSasCredential(sas.TrimStart('?'));

@@ -19,7 +19,9 @@ public sealed partial record BlobLocation(Uri ServiceUri, string Account, string
     public static BlobLocation Parse(string text)
     {
         if (!IsBlobUrl(text) || !Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
-            throw StorageException.BadUrl(text, "expected az://ACCOUNT/CONTAINER/PREFIX, https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX or http://127.0.0.1:PORT/ACCOUNT/CONTAINER/PREFIX");
+            throw StorageException.BadUrl(text, "expected az://ACCOUNT/CONTAINER/PREFIX, " +
+                                                "https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX or " +
+                                                "http://127.0.0.1:PORT/ACCOUNT/CONTAINER/PREFIX");
         string? sas = uri.Query.Length > 1 ? uri.Query[1..] : null;
         var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToList();
         string account;
@@ -42,10 +44,12 @@ public sealed partial record BlobLocation(Uri ServiceUri, string Account, string
             segments.RemoveAt(0);
             service = new Uri($"{uri.GetLeftPart(UriPartial.Authority)}/{account}");
         }
-        if (!AccountName().IsMatch(account)) throw StorageException.BadUrl(text, $"'{account}' is not a storage account name (3-24 lowercase letters and digits)");
+        if (!AccountName().IsMatch(account))
+            throw StorageException.BadUrl(text, $"'{account}' is not a storage account name (3-24 lowercase letters and digits)");
         if (segments.Count == 0) throw StorageException.BadUrl(text, "no container");
         string container = segments[0];
-        if (!ContainerName().IsMatch(container)) throw StorageException.BadUrl(text, $"'{container}' is not a container name (3-63 lowercase letters, digits and '-')");
+        if (!ContainerName().IsMatch(container))
+            throw StorageException.BadUrl(text, $"'{container}' is not a container name (3-63 lowercase letters, digits and '-')");
         return new BlobLocation(service, account, container, string.Join('/', segments.Skip(1)), sas);
     }
 

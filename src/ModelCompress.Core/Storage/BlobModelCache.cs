@@ -42,15 +42,19 @@ public sealed class BlobModelCache(string cacheRoot, BlobClients? clients = null
         try
         {
             var blobs = new List<BlobItem>();
-            await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = location.ListPrefix }, cancellation))
+            var listing = new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = location.ListPrefix };
+            await foreach (var item in container.GetBlobsAsync(listing, cancellation))
                 if (!item.Name.EndsWith('/')) blobs.Add(item);
             if (blobs.Count == 0) throw StorageException.Empty(location);
 
             string indexFile = Path.Combine(entry, "index.json");
-            var index = File.Exists(indexFile) ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(indexFile)) ?? [] : [];
+            var index = File.Exists(indexFile)
+                ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(indexFile)) ?? []
+                : [];
             var wanted = blobs.ToDictionary(b => Relative(location, b.Name), StringComparer.Ordinal);
             var stale = wanted.Where(w => !(index.TryGetValue(w.Key, out var etag) && etag == w.Value.Properties.ETag.ToString()
-                && File.Exists(Path.Combine(folder, w.Key)) && new FileInfo(Path.Combine(folder, w.Key)).Length == w.Value.Properties.ContentLength)).ToList();
+                && File.Exists(Path.Combine(folder, w.Key))
+                && new FileInfo(Path.Combine(folder, w.Key)).Length == w.Value.Properties.ContentLength)).ToList();
             foreach (string gone in index.Keys.Where(k => !wanted.ContainsKey(k)).ToList())
             {
                 File.Delete(Path.Combine(folder, gone));
@@ -60,14 +64,16 @@ public sealed class BlobModelCache(string cacheRoot, BlobClients? clients = null
             long total = stale.Sum(s => s.Value.Properties.ContentLength ?? 0), downloaded = 0;
             using var task = progress.Start($"pull {location}", total, "bytes");
             var gate = new object();
-            await Parallel.ForEachAsync(stale, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellation }, async (pair, ct) =>
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellation };
+            await Parallel.ForEachAsync(stale, parallel, async (pair, ct) =>
             {
                 long bytes = await DownloadAsync(location, container.GetBlobClient(pair.Value.Name), pair.Key, pair.Value, folder, partials,
                     n => { lock (gate) task.Advance(n); }, ct);
                 lock (gate)
                 {
                     if (!Verifiable(pair.Value))
-                        progress.Message($"warning: blob '{pair.Value.Name}' has no Content-MD5 and no sha256 metadata, so it was not verified " +
+                        progress.Message($"warning: blob '{pair.Value.Name}' has no Content-MD5 and no sha256 metadata, " +
+                                         "so it was not verified " +
                                          "(upload with 'azcopy copy --put-md5', or publish with dotnet compress, which sets both).");
                     downloaded += bytes;
                     index[pair.Key] = pair.Value.Properties.ETag.ToString()!;
@@ -89,14 +95,15 @@ public sealed class BlobModelCache(string cacheRoot, BlobClients? clients = null
     }
 
     // Downloads one blob (resuming a partial file of the same ETag), verifies it and renames it into place; returns the bytes fetched.
-    private async Task<long> DownloadAsync(BlobLocation location, BlobClient blob, string relative, BlobItem item, string folder, string partials,
-        Action<long> advance, CancellationToken ct)
+    private async Task<long> DownloadAsync(BlobLocation location, BlobClient blob, string relative, BlobItem item, string folder,
+        string partials, Action<long> advance, CancellationToken ct)
     {
         string safe = relative.Replace('/', '~');
         string partial = Path.Combine(partials, safe + ".partial"), etagFile = partial + ".etag";
         var etag = item.Properties.ETag!.Value;
         long length = item.Properties.ContentLength ?? 0;
-        if (!File.Exists(etagFile) || File.ReadAllText(etagFile) != etag.ToString() || !File.Exists(partial) || new FileInfo(partial).Length > length)
+        if (!File.Exists(etagFile) || File.ReadAllText(etagFile) != etag.ToString() || !File.Exists(partial)
+            || new FileInfo(partial).Length > length)
         {
             File.Delete(partial);
             File.WriteAllText(etagFile, etag.ToString());
@@ -109,7 +116,8 @@ public sealed class BlobModelCache(string cacheRoot, BlobClients? clients = null
             {
                 var range = new HttpRange(output.Length, Math.Min(ChunkBytes, length - output.Length));
                 // If-Match: a blob replaced mid-download fails the request instead of splicing two versions.
-                var response = await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = range, Conditions = new BlobRequestConditions { IfMatch = etag } }, ct);
+                var response = await blob.DownloadStreamingAsync(
+                    new BlobDownloadOptions { Range = range, Conditions = new BlobRequestConditions { IfMatch = etag } }, ct);
                 await using var body = response.Value.Content;
                 long before = output.Length;
                 await body.CopyToAsync(output, ct);
@@ -150,7 +158,8 @@ public sealed class BlobModelCache(string cacheRoot, BlobClients? clients = null
     private string EntryOf(BlobLocation location) =>
         Path.Combine(cacheRoot, location.Account, location.Container, ContentHasherShort(location.ServiceUri + "|" + location.Prefix));
 
-    private static string ContentHasherShort(string text) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
+    private static string ContentHasherShort(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
 
     private static string Relative(BlobLocation location, string name)
     {

@@ -10,7 +10,8 @@ public sealed class StorageException(string message, Exception? inner = null) : 
         new($"model source {location}: no blobs under this prefix.");
 
     public static StorageException Corrupted(BlobLocation location, string blob, string check, string expected, string actual) =>
-        new($"model source {location}: blob '{blob}' is corrupted: {check} expected {expected}, downloaded {actual}; the download was discarded.");
+        new($"model source {location}: blob '{blob}' is corrupted: {check} expected {expected}, downloaded {actual}; " +
+            "the download was discarded.");
 
     public static StorageException Failed(BlobLocation location, Exception inner) =>
         new($"model source {location}: {inner.Message.Split('\n')[0].Trim()}", inner);
@@ -29,7 +30,8 @@ public sealed class PublishException(string message, Exception? inner = null) : 
         new($"{runDir} is not a run folder: {why}.");
 
     public static PublishException Failed(BlobLocation target, Exception inner) =>
-        new($"publishing to {target} failed: {FirstLine(inner.Message)}. The local run is kept; retry with 'dotnet compress publish'.", inner);
+        new($"publishing to {target} failed: {FirstLine(inner.Message)}. The local run is kept; " +
+            "retry with 'dotnet compress publish'.", inner);
 
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();
 }

@@ -8,10 +8,23 @@ public static class ConvertCommand
 {
     public static Command Build(TextWriter output)
     {
-        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "llama2.c checkpoint (.bin, legacy v0 fp32 layout).", Required = true };
-        var tokenizer = new Option<FileInfo>("--tokenizer") { Description = "SentencePiece tokenizer of the checkpoint (.model).", Required = true };
-        var outDir = new Option<DirectoryInfo>("--out") { Description = "Output folder (Hugging Face layout); replaced if it exists.", Required = true };
-        var llama2c = new Command("llama2c", "Convert a llama2.c checkpoint to a Hugging Face Llama folder (wq/wk rows permuted to the HF rotary layout).")
+        var checkpoint = new Option<FileInfo>("--checkpoint")
+        {
+            Description = "llama2.c checkpoint (.bin, legacy v0 fp32 layout).",
+            Required = true,
+        };
+        var tokenizer = new Option<FileInfo>("--tokenizer")
+        {
+            Description = "SentencePiece tokenizer of the checkpoint (.model).",
+            Required = true,
+        };
+        var outDir = new Option<DirectoryInfo>("--out")
+        {
+            Description = "Output folder (Hugging Face layout); replaced if it exists.",
+            Required = true,
+        };
+        var llama2c = new Command("llama2c",
+            "Convert a llama2.c checkpoint to a Hugging Face Llama folder (wq/wk rows permuted to the HF rotary layout).")
         {
             checkpoint, tokenizer, outDir,
         };

@@ -13,9 +13,14 @@ public static class FinetuneCommand
     public static Command Build(TextWriter output)
     {
         var defaults = new TrainingOptions();
-        Option<T> Opt<T>(string name, string description, T value) => new(name) { Description = description, DefaultValueFactory = _ => value };
+        Option<T> Opt<T>(string name, string description, T value) =>
+            new(name) { Description = description, DefaultValueFactory = _ => value };
         var model = new Option<DirectoryInfo>("--model") { Description = "Hugging Face model folder to heal.", Required = true };
-        var outDir = new Option<DirectoryInfo>("--out") { Description = "Folder for the healed model (plain HF checkpoint + finetune.json).", Required = true };
+        var outDir = new Option<DirectoryInfo>("--out")
+        {
+            Description = "Folder for the healed model (plain HF checkpoint + finetune.json).",
+            Required = true,
+        };
         var data = new Option<FileInfo>("--data") { Description = "Training data file.", Required = true };
         var method = Opt("--method", "partial (lm_head, final norm, last k layers), lora, qlora (NF4 base + LoRA) or full.", "partial")
             .AcceptOnlyFromAmong([.. EnumNames.Of<FineTuneMethod>()]);
@@ -23,7 +28,8 @@ public static class FinetuneCommand
             .AcceptOnlyFromAmong([.. EnumNames.Of<DataFormat>()]);
         var template = Opt("--template", "Prompt template: alpaca, dolly or none.", "alpaca")
             .AcceptOnlyFromAmong([.. EnumNames.Of<PromptTemplateKind>()]);
-        var layers = Opt("--trainable-layers", "partial: train the last k decoder layers (0 = lm_head and norm only).", defaults.TrainableLayers);
+        var layers = Opt("--trainable-layers", "partial: train the last k decoder layers (0 = lm_head and norm only).",
+            defaults.TrainableLayers);
         var loraR = Opt("--lora-r", "LoRA rank.", defaults.Lora.Rank);
         var loraAlpha = Opt("--lora-alpha", "LoRA alpha (adapter scale alpha / r).", defaults.Lora.Alpha);
         var loraDropout = Opt("--lora-dropout", "Dropout on the adapter input.", defaults.Lora.Dropout);
@@ -34,17 +40,28 @@ public static class FinetuneCommand
         var micro = Opt("--micro-batch-size", "Examples per forward/backward pass.", defaults.MicroBatchSize);
         var warmup = Opt("--warmup-steps", "Linear warm-up steps, then linear decay to 0.", defaults.WarmupSteps);
         var maxLen = Opt("--max-len", "Cutoff in tokens.", defaults.MaxLength);
-        var valSize = Opt("--val-size", "Held-out validation examples (the best step by validation loss is exported; 0 = last step).", defaults.ValidationSize);
+        var valSize = Opt("--val-size", "Held-out validation examples (the best step by validation loss is exported; 0 = last step).",
+            defaults.ValidationSize);
         var seed = Opt("--seed", "Seed of the split, data order, adapter init and dropout.", defaults.Seed);
         var evalSteps = Opt("--eval-steps", "Validate every N optimizer steps (and after the last).", defaults.EvalSteps);
         var saveSteps = Opt("--save-steps", "Write a resumable checkpoint every N optimizer steps.", defaults.SaveSteps);
-        var maxSteps = new Option<int?>("--max-steps") { Description = "Stop after N optimizer steps (the schedule still spans all epochs)." };
-        var checkpointDir = new Option<DirectoryInfo?>("--checkpoint-dir") { Description = "Resumable state (default: <out>.checkpoint); a run with the same inputs resumes from it." };
+        var maxSteps = new Option<int?>("--max-steps")
+        {
+            Description = "Stop after N optimizer steps (the schedule still spans all epochs).",
+        };
+        var checkpointDir = new Option<DirectoryInfo?>("--checkpoint-dir")
+        {
+            Description = "Resumable state (default: <out>.checkpoint); a run with the same inputs resumes from it.",
+        };
         var noCache = Opt("--no-hidden-cache", "partial: recompute the frozen prefix every epoch instead of caching its output.", false);
-        var cacheDir = new Option<DirectoryInfo?>("--cache-dir") { Description = "partial: spill cached hidden states to a file here instead of memory." };
+        var cacheDir = new Option<DirectoryInfo?>("--cache-dir")
+        {
+            Description = "partial: spill cached hidden states to a file here instead of memory.",
+        };
         var device = CommonOptions.Device();
         var dtype = CommonOptions.DType();
-        var command = new Command("finetune", "Heal a model by fine-tuning (the paper's trainer: AdamW, warm-up + linear decay, prompt tokens masked).")
+        var command = new Command("finetune",
+            "Heal a model by fine-tuning (the paper's trainer: AdamW, warm-up + linear decay, prompt tokens masked).")
         {
             model, outDir, data, method, format, template, layers, loraR, loraAlpha, loraDropout, loraTargets, lr, epochs, batch, micro,
             warmup, maxLen, valSize, seed, evalSteps, saveSteps, maxSteps, checkpointDir, noCache, cacheDir, device, dtype,
@@ -58,7 +75,8 @@ public static class FinetuneCommand
                 new LoraConfig(parse.GetValue(loraR), parse.GetValue(loraAlpha), parse.GetValue(loraDropout),
                     parse.GetValue(loraTargets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
                 parse.GetValue(lr), parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(micro), parse.GetValue(warmup),
-                parse.GetValue(maxLen), parse.GetValue(valSize), parse.GetValue(maxSteps), parse.GetValue(evalSteps), parse.GetValue(saveSteps));
+                parse.GetValue(maxLen), parse.GetValue(valSize), parse.GetValue(maxSteps), parse.GetValue(evalSteps),
+                parse.GetValue(saveSteps));
             var options = stage.Training(parse.GetValue(seed)) with
             {
                 HiddenStateCache = !parse.GetValue(noCache), CacheSpillFolder = parse.GetValue(cacheDir)?.FullName,
@@ -66,7 +84,8 @@ public static class FinetuneCommand
             options.Validate(); // every argument error before any file is read
             string outFolder = parse.GetValue(outDir)!.FullName;
             var (dev, type) = CommonOptions.Resolve(parse, device, dtype);
-            var request = new FineTuneRequest(parse.GetValue(model)!.FullName, outFolder, stage.Data, stage.Format, stage.Template, options, dev, type,
+            var request = new FineTuneRequest(parse.GetValue(model)!.FullName, outFolder, stage.Data, stage.Format, stage.Template,
+                options, dev, type,
                 parse.GetValue(checkpointDir)?.FullName ?? outFolder.TrimEnd(Path.DirectorySeparatorChar) + ".checkpoint");
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; cancel.Cancel(); };

@@ -13,7 +13,11 @@ public static class GenerateCommand
         var model = new Option<DirectoryInfo>("--model") { Description = "Hugging Face model folder.", Required = true };
         var prompt = new Option<string>("--prompt") { Description = "Text to continue (BOS is prepended).", DefaultValueFactory = _ => "" };
         var maxNew = new Option<int>("--max-new-tokens") { Description = "Tokens to generate at most.", DefaultValueFactory = _ => 128 };
-        var temperature = new Option<double>("--temperature") { Description = "0 = greedy; higher samples more freely.", DefaultValueFactory = _ => 0.0 };
+        var temperature = new Option<double>("--temperature")
+        {
+            Description = "0 = greedy; higher samples more freely.",
+            DefaultValueFactory = _ => 0.0,
+        };
         var seed = new Option<long>("--seed") { Description = "Sampling seed.", DefaultValueFactory = _ => 42 };
         var device = CommonOptions.Device();
         var dtype = CommonOptions.DType();
@@ -25,7 +29,8 @@ public static class GenerateCommand
         {
             if (parse.GetValue(maxNew) < 1) throw new InvalidInputException("--max-new-tokens must be at least 1.");
             if (!(parse.GetValue(temperature) >= 0) || !double.IsFinite(parse.GetValue(temperature)))
-                throw new InvalidInputException($"--temperature must be 0 (greedy) or a positive number (got {parse.GetValue(temperature)}).");
+                throw new InvalidInputException(
+                    $"--temperature must be 0 (greedy) or a positive number (got {parse.GetValue(temperature)}).");
             string folder = parse.GetValue(model)!.FullName;
             var (dev, type) = CommonOptions.Resolve(parse, device, dtype);
             TensorInventory.Validate(folder); // cheap checks first: a bad folder fails before the tokenizer or weights are read

@@ -14,15 +14,22 @@ public static class PruneCommand
     {
         var model = new Option<DirectoryInfo>("--model") { Description = "Hugging Face model folder.", Required = true };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Output folder; replaced if it exists.", Required = true };
-        var remove = new Option<string?>("--remove") { Description = "How many layers to remove: a count (8) or a percentage of the layers (25%)." };
+        var remove = new Option<string?>("--remove")
+        {
+            Description = "How many layers to remove: a count (8) or a percentage of the layers (25%).",
+        };
         var layers = new Option<string?>("--layers") { Description = "Exactly which layers to remove, 0-based: 24-31,5." };
-        var scoresFile = new Option<FileInfo?>("--scores") { Description = "Remove the first --remove layers of this scores.json's removal order." };
+        var scoresFile = new Option<FileInfo?>("--scores")
+        {
+            Description = "Remove the first --remove layers of this scores.json's removal order.",
+        };
         var scoring = new ScoringOptions();
         var command = new Command("prune",
             "Remove decoder layers: by a metric (--metric M --remove 25%), an explicit list (--layers 24-31) or a scores file " +
             "(--scores scores.json --remove 8). Kept layers are renumbered 0..N-1; tensors stream from input to output.\n" +
             "Example: dotnet compress prune --model models/llama --out models/llama-pruned --metric reverse-order --remove 25%");
-        foreach (var option in scoring.All.Append(model).Append(outDir).Append(remove).Append(layers).Append(scoresFile)) command.Options.Add(option);
+        foreach (var option in scoring.All.Append(model).Append(outDir).Append(remove).Append(layers).Append(scoresFile))
+            command.Options.Add(option);
         command.SetAction(parse =>
         {
             string input = parse.GetValue(model)!.FullName;
@@ -31,7 +38,8 @@ public static class PruneCommand
             var report = CheckpointPruner.Prune(input, parse.GetValue(outDir)!.FullName, removed, method, scores?.Layers,
                 ConsoleProgress.ForStandardError());
             output.WriteLine($"removed layers {string.Join(", ", report.RemovedLayers)} ({method}): " +
-                             $"{report.LayersBefore} -> {report.LayersAfter} layers, {report.ParametersBefore:N0} -> {report.ParametersAfter:N0} parameters");
+                             $"{report.LayersBefore} -> {report.LayersAfter} layers, " +
+                             $"{report.ParametersBefore:N0} -> {report.ParametersAfter:N0} parameters");
             output.WriteLine($"wrote {parse.GetValue(outDir)!.FullName}");
             return ExitCodes.Success;
         });

@@ -6,10 +6,22 @@ namespace ModelCompress.Cli.Commands.Publish;
 /// <summary>The options that name a pull request outside GitHub Actions (inside Actions the environment names it).</summary>
 public sealed class GitHubArguments
 {
-    public Option<string?> Repository { get; } = new("--github-repo") { Description = "Report to this GitHub repository (OWNER/NAME); default: GITHUB_REPOSITORY in GitHub Actions." };
-    public Option<int?> PullRequest { get; } = new("--github-pr") { Description = "Comment on this pull request number; default: the pull request of the Actions event." };
-    public Option<string?> Sha { get; } = new("--github-sha") { Description = "Set the check run on this commit (40 hex digits); default: the pull request's head commit." };
-    public Option<string?> ApiUrl { get; } = new("--github-api-url") { Description = "GitHub API URL; default: GITHUB_API_URL, else https://api.github.com (Enterprise: https://HOST/api/v3)." };
+    public Option<string?> Repository { get; } = new("--github-repo")
+    {
+        Description = "Report to this GitHub repository (OWNER/NAME); default: GITHUB_REPOSITORY in GitHub Actions.",
+    };
+    public Option<int?> PullRequest { get; } = new("--github-pr")
+    {
+        Description = "Comment on this pull request number; default: the pull request of the Actions event.",
+    };
+    public Option<string?> Sha { get; } = new("--github-sha")
+    {
+        Description = "Set the check run on this commit (40 hex digits); default: the pull request's head commit.",
+    };
+    public Option<string?> ApiUrl { get; } = new("--github-api-url")
+    {
+        Description = "GitHub API URL; default: GITHUB_API_URL, else https://api.github.com (Enterprise: https://HOST/api/v3).",
+    };
 
     public void AddTo(Command command)
     {

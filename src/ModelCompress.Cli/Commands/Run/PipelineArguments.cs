@@ -6,7 +6,11 @@ namespace ModelCompress.Cli.Commands.Run;
 /// <summary>The arguments <c>run</c> and <c>plan</c> share: the pipeline file, <c>--set</c> overrides and the runs folder.</summary>
 public sealed class PipelineArguments
 {
-    public Argument<FileInfo> File { get; } = new("file") { Description = "The pipeline file.", DefaultValueFactory = _ => new FileInfo("pruning.yaml") };
+    public Argument<FileInfo> File { get; } = new("file")
+    {
+        Description = "The pipeline file.",
+        DefaultValueFactory = _ => new FileInfo("pruning.yaml"),
+    };
     public Option<string[]> Set { get; } = ConfigCommands.SetOption();
     public Option<DirectoryInfo> Out { get; } = new("--out")
     {

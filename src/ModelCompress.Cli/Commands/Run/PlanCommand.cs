@@ -14,9 +14,10 @@ public static class PlanCommand
     {
         var pipeline = new PipelineArguments();
         var (file, set, outDir) = (pipeline.File, pipeline.Set, pipeline.Out);
-        var command = new Command("plan", "Show the stages in order, which are cached, layers, parameters and weight memory before and after pruning, " +
-                                          "and a rough compute estimate — without loading weights; then the gates, where a passed run is published,\n" +
-                                          "and where the verdict will be reported (pull request, Azure Pipelines), so a CI job can check that before hours of work.");
+        var command = new Command("plan",
+            "Show the stages in order, which are cached, layers, parameters and weight memory before and after pruning, " +
+            "and a rough compute estimate — without loading weights; then the gates, where a passed run is published,\n" +
+            "and where the verdict will be reported (pull request, Azure Pipelines), so a CI job can check that before hours of work.");
         var github = new GitHubArguments();
         var json = new Option<bool>("--json") { Description = "Print the planned steps (with their cache keys) as JSON instead." };
         command.Options.Add(json);
@@ -33,19 +34,37 @@ public static class PlanCommand
             }
             output.WriteLine($"{"stage",-22} {"type",-9} {"cached",-6} {"layers",6} {"parameters",14} {"weights",10}  notes");
             foreach (var r in rows)
-                output.WriteLine($"{r.Id,-22} {r.Type,-9} {(r.Cached ? "yes" : "no"),-6} {r.Layers,6} {r.Parameters,14:N0} {r.MemoryBytes / 1048576.0,7:F1} MB  {r.Note}");
+                output.WriteLine($"{r.Id,-22} {r.Type,-9} {(r.Cached ? "yes" : "no"),-6} {r.Layers,6} {r.Parameters,14:N0} " +
+                                 $"{r.MemoryBytes / 1048576.0,7:F1} MB  {r.Note}");
             output.WriteLine();
             output.WriteLine($"gates:    {config.Gates.Count} on {string.Join(", ", config.Gates.Select(g => g.Metric).Distinct())}");
-            output.WriteLine($"publish:  {(config.Publish.Targets.Count == 0 ? "none (a passed run stays in the run folder)" : string.Join(", ", config.Publish.Targets.Select(t => Core.Storage.BlobLocation.Parse(t).ToString())))}");
+            string published = config.Publish.Targets.Count == 0
+                ? "none (a passed run stays in the run folder)"
+                : string.Join(", ", config.Publish.Targets.Select(t => Core.Storage.BlobLocation.Parse(t).ToString()));
+            output.WriteLine($"publish:  {published}");
             var warnings = new List<string>();
-            var target = config.Publish.Github || github.Given(parse) ? GitHubTarget.Resolve(github.Options(parse), environment, warnings.Add) : null;
+            var target = config.Publish.Github || github.Given(parse)
+                ? GitHubTarget.Resolve(github.Options(parse), environment, warnings.Add)
+                : null;
             string review = target is null
-                ? warnings.Count > 0 ? $"none: {warnings[0]}" : config.Publish.Github ? "none (not a GitHub Actions run; pass --github-repo/--github-pr/--github-sha to report)" : "none (publish.github: false)"
-                : $"GitHub {target}: {string.Join(", ", new[] { target.PullRequest is null ? null : "comment", target.HeadSha is null ? null : "check run", target.StepSummaryPath is null ? null : "step summary" }.OfType<string>())}";
+                ? warnings.Count > 0
+                    ? $"none: {warnings[0]}"
+                    : config.Publish.Github
+                        ? "none (not a GitHub Actions run; pass --github-repo/--github-pr/--github-sha to report)"
+                        : "none (publish.github: false)"
+                : $"GitHub {target}: {Channels(target)}";
             output.WriteLine($"review:   {review}");
-            if (AzurePipelines.IsActive(environment)) output.WriteLine("          Azure Pipelines: failed gates and errors as logged issues, report.md as the build summary");
+            if (AzurePipelines.IsActive(environment))
+                output.WriteLine("          Azure Pipelines: failed gates and errors as logged issues, report.md as the build summary");
             return ExitCodes.Success;
         });
         return command;
     }
+
+    private static string Channels(GitHubTarget target) => string.Join(", ", new[]
+    {
+        target.PullRequest is null ? null : "comment",
+        target.HeadSha is null ? null : "check run",
+        target.StepSummaryPath is null ? null : "step summary",
+    }.OfType<string>());
 }

@@ -13,7 +13,10 @@ public static class ScoreCommand
         var model = new Option<DirectoryInfo>("--model") { Description = "Hugging Face model folder.", Required = true };
         var scoring = new ScoringOptions();
         scoring.Metric.Required = true;
-        var scoresFile = new Option<FileInfo?>("--output") { Description = "Write scores.json here (metric, model, calibration, layers, removal_order)." };
+        var scoresFile = new Option<FileInfo?>("--output")
+        {
+            Description = "Write scores.json here (metric, model, calibration, layers, removal_order).",
+        };
         var chart = new Option<FileInfo?>("--chart") { Description = "Write an SVG bar chart of the scores here." };
         var command = new Command("score",
             "Score each decoder layer's importance (lower = less important = removed first) and print the ranking.\n" +

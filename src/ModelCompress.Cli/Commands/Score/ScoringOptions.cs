@@ -16,12 +16,25 @@ public sealed class ScoringOptions
     {
         Description = "Calibration text (UTF-8) for taylor, perplexity, block-influence and angular.",
     };
-    public Option<int> Samples { get; } = new("--samples") { Description = "Calibration windows (paper: 10).", DefaultValueFactory = _ => 10 };
-    public Option<int> SeqLen { get; } = new("--seq-len") { Description = "Tokens per window (paper: 128).", DefaultValueFactory = _ => 128 };
-    public Option<long> Seed { get; } = new("--seed") { Description = "Seed for window sampling and the random metric.", DefaultValueFactory = _ => 42 };
+    public Option<int> Samples { get; } = new("--samples")
+    {
+        Description = "Calibration windows (paper: 10).",
+        DefaultValueFactory = _ => 10,
+    };
+    public Option<int> SeqLen { get; } = new("--seq-len")
+    {
+        Description = "Tokens per window (paper: 128).",
+        DefaultValueFactory = _ => 128,
+    };
+    public Option<long> Seed { get; } = new("--seed")
+    {
+        Description = "Seed for window sampling and the random metric.",
+        DefaultValueFactory = _ => 42,
+    };
     public Option<string> BiReduction { get; } = new Option<string>("--bi-reduction")
     {
-        Description = "block-influence: per-token (mean of per-token cosines, ShortGPT) or flattened (one cosine over the batch, the paper's code).",
+        Description = "block-influence: per-token (mean of per-token cosines, ShortGPT) " +
+                      "or flattened (one cosine over the batch, the paper's code).",
         DefaultValueFactory = _ => "per-token",
     }.AcceptOnlyFromAmong([.. EnumNames.Of<BlockInfluenceReduction>()]);
     public Option<int?> BlockSize { get; } = new("--block-size")

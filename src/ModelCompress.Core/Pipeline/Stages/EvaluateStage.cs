@@ -23,7 +23,8 @@ internal sealed class EvaluateStageType : StageType<EvaluateStage>
         List("perplexity", "Perplexity corpora: wikitext2, ptb, or a text file.", Str("corpus", "A corpus.")) with
         {
             Default = Array.Empty<string>(),
-            Path = new PathRule(IsName: DataLocations.Corpora.ContainsKey, Hint: $"or a corpus name ({string.Join(", ", DataLocations.Corpora.Keys)})"),
+            Path = new PathRule(IsName: DataLocations.Corpora.ContainsKey,
+                Hint: $"or a corpus name ({string.Join(", ", DataLocations.Corpora.Keys)})"),
         },
         Int("limit", "Evaluate only the first N items of each task.", null, 1),
         Int("num_fewshot", "Few-shot examples per prompt.", 0, 0),
@@ -61,14 +62,15 @@ internal sealed class EvaluateStageType : StageType<EvaluateStage>
             var inputs = tasks.Where(File.Exists).Select(run.HashFile).Concat(corpora.Select(c => run.HashFile(c.File))).ToList();
             key = run.Key("evaluate", model.Key, PipelineConfigLoader.Settings(stage), inputs, evalDir);
         }
-        string? folder = walk.Step($"{stage.Id} ({(baseline ? "baseline" : "candidate")})", "evaluate", key, model.Layers, () => note, output =>
+        string label = $"{stage.Id} ({(baseline ? "baseline" : "candidate")})";
+        string? folder = walk.Step(label, "evaluate", key, model.Layers, () => note, output =>
         {
             var request = new EvaluationRequest(tasks, [.. corpora.Select(c => (c.Name, c.File))], evalDir, stage.Limit, stage.NumFewshot,
                 stage.BatchSize, Window: stage.Window);
             string tokenizerFile = File.Exists(Path.Combine(model.Path, "tokenizer.json")) ? "tokenizer.json" : "tokenizer.model";
             var config = new EvaluationConfig(model.Path, model.Key!, tokenizerFile, request.AddBos, stage.Limit, stage.NumFewshot,
-                stage.BatchSize, request.SharedContext, run.Device.type.ToString().ToLowerInvariant(), TensorDTypes.TorchDtypeName(run.DType),
-                ToolInfo.Version);
+                stage.BatchSize, request.SharedContext, run.Device.type.ToString().ToLowerInvariant(),
+                TensorDTypes.TorchDtypeName(run.DType), ToolInfo.Version);
             var prepared = EvaluationRunner.Prepare(request, LlamaConfig.Load(model.Path));
             var tokenizer = TokenizerLoader.FromFolder(model.Path);
             using var llm = HfModelFolder.Load(model.Path, run.Device, run.DType);
@@ -79,7 +81,8 @@ internal sealed class EvaluateStageType : StageType<EvaluateStage>
         if (folder is not null) walk.Ledger.Add(new EvaluationRecord(stage.Id, baseline, folder, model.Path));
     }
 
-    private static (string EvalDir, List<string> Tasks, List<(string Name, string File)> Corpora) Inputs(EvaluateStage stage, RunContext run)
+    private static (string EvalDir, List<string> Tasks, List<(string Name, string File)> Corpora) Inputs(EvaluateStage stage,
+        RunContext run)
     {
         string evalDir = stage.Data is { } d ? run.Resolve(d) : DataLocations.DefaultEvalDir();
         var tasks = stage.Tasks.Select(t => t.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? run.Resolve(t) : t).ToList();

@@ -8,7 +8,8 @@ using static ModelCompress.Core.Config.Fields;
 
 namespace ModelCompress.Core.Pipeline.Stages;
 
-/// <summary>A <c>type: finetune</c> stage: heal the current model by fine-tuning. <c>dotnet compress finetune</c> reads the same record.</summary>
+/// <summary>A <c>type: finetune</c> stage: heal the current model by fine-tuning. <c>dotnet compress finetune</c> reads the same
+/// record.</summary>
 public sealed record FinetuneStage(
     string Id,
     [property: JsonConverter(typeof(NamedEnumConverter<FineTuneMethod>))] FineTuneMethod Method,
@@ -64,9 +65,12 @@ internal sealed class FinetuneStageType : StageType<FinetuneStage>
         var run = walk.Run;
         var model = walk.Current;
         if (stage.Method == FineTuneMethod.Partial && stage.TrainableLayers > model.Layers)
-            throw new InvalidInputException($"stage {stage.Id}: trainable_layers {stage.TrainableLayers} is more than the {model.Layers} layers " +
+            throw new InvalidInputException($"stage {stage.Id}: trainable_layers {stage.TrainableLayers} " +
+                                            $"is more than the {model.Layers} layers " +
                                             "the model has at this point; lower it.");
-        string? key = model.Key is null ? null : run.Key("finetune", model.Key, PipelineConfigLoader.Settings(stage), run.HashFile(run.Resolve(stage.Data)));
+        string? key = model.Key is null
+            ? null
+            : run.Key("finetune", model.Key, PipelineConfigLoader.Settings(stage), run.HashFile(run.Resolve(stage.Data)));
         string? work = null;
         if (!walk.Planning)
         {

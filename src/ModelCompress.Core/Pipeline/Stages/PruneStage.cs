@@ -73,12 +73,15 @@ internal sealed class PruneStageType : StageType<PruneStage>
         int k = stage.Layers is { } list ? list.Of(model.Layers, names.Layers).Length : stage.Remove!.Of(model.Layers, names.Remove);
         var source = stage.Scores is { } id ? walk.Ledger.Scores(id) : null;
         string? key = model.Key is null ? null
-            : walk.Run.Key("prune", model.Key, PipelineConfigLoader.Settings(stage), source?.Key, ScoreStageType.CalibrationKey(walk.Run, stage.Metric));
+            : walk.Run.Key("prune", model.Key, PipelineConfigLoader.Settings(stage), source?.Key,
+                ScoreStageType.CalibrationKey(walk.Run, stage.Metric));
         string? folder = walk.Step(stage.Id, "prune", key, model.Layers - k, () => Note(stage, k), output =>
         {
             var choice = LayerSelection.Choose(stage.Layers, stage.Remove, model.Layers, count => source?.Folder is { } scored
                 ? LayerScores.Load(Path.Combine(scored, StageFiles.Scores))
-                : ScoreStageType.Score(walk.Run, model.Path, stage.Metric!.Value, BlockInfluenceReduction.PerToken, count, lowMemory: false), names);
+                : ScoreStageType.Score(walk.Run, model.Path, stage.Metric!.Value, BlockInfluenceReduction.PerToken, count,
+                    lowMemory: false),
+                names);
             CheckpointPruner.Prune(model.Path, Path.Combine(output, StageFiles.Model), choice.Removed, choice.Method, choice.Scores?.Layers,
                 walk.Run.Progress);
             choice.Scores?.Save(Path.Combine(output, StageFiles.Scores));
@@ -106,5 +109,6 @@ internal sealed class PruneStageType : StageType<PruneStage>
     }
 
     private static string Note(PruneStage stage, int k) =>
-        $"remove {k} layer{(k == 1 ? "" : "s")} ({stage.Metric?.Name() ?? (stage.Scores is null ? "explicit" : $"scores of {stage.Scores}")})";
+        $"remove {k} layer{(k == 1 ? "" : "s")} " +
+        $"({stage.Metric?.Name() ?? (stage.Scores is null ? "explicit" : $"scores of {stage.Scores}")})";
 }

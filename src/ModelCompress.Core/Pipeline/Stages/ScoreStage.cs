@@ -24,7 +24,9 @@ internal sealed class ScoreStageType : StageType<ScoreStage>
     protected override void Apply(ScoreStage stage, StageWalk walk)
     {
         var model = walk.Current;
-        string? key = model.Key is null ? null : walk.Run.Key("score", model.Key, PipelineConfigLoader.Settings(stage), CalibrationKey(walk.Run, stage.Metric));
+        string? key = model.Key is null
+            ? null
+            : walk.Run.Key("score", model.Key, PipelineConfigLoader.Settings(stage), CalibrationKey(walk.Run, stage.Metric));
         string? folder = walk.Step(stage.Id, "score", key, model.Layers, () => stage.Metric.Name(), output =>
             Score(walk.Run, model.Path, stage.Metric, stage.BiReduction, stage.BlockSize, stage.LowMemory)
                 .Save(Path.Combine(output, StageFiles.Scores)));

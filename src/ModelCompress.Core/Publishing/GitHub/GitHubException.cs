@@ -17,10 +17,12 @@ public sealed class GitHubException(string message, HttpStatusCode? status = nul
 
     private const string Retry = "The local run is kept; report again with 'dotnet compress publish RUN_DIR --github'.";
 
-    /// <summary>True when GitHub said the request was over a rate limit (403 or 429 with no requests remaining, or a retry-after).</summary>
+    /// <summary>True when GitHub said the request was over a rate limit (403 or 429 with no requests remaining, or a
+    /// retry-after).</summary>
     public static bool IsRateLimit(HttpResponseMessage response) =>
         response.StatusCode == HttpStatusCode.TooManyRequests
-        || response.StatusCode == HttpStatusCode.Forbidden && (Header(response, "x-ratelimit-remaining") == "0" || response.Headers.RetryAfter is not null);
+        || response.StatusCode == HttpStatusCode.Forbidden
+           && (Header(response, "x-ratelimit-remaining") == "0" || response.Headers.RetryAfter is not null);
 
     public static GitHubException FromResponse(HttpMethod method, string path, HttpResponseMessage response, string body)
     {
@@ -30,15 +32,18 @@ public sealed class GitHubException(string message, HttpStatusCode? status = nul
         string message = response.StatusCode switch
         {
             _ when IsRateLimit(response) =>
-                $"GitHub API rate limit exceeded on {request} ({code} {said}){Reset(response)}: wait for the limit to reset, or use a token with a higher limit.",
+                $"GitHub API rate limit exceeded on {request} ({code} {said}){Reset(response)}: " +
+                "wait for the limit to reset, or use a token with a higher limit.",
             HttpStatusCode.Unauthorized =>
                 $"GitHub rejected the token on {request} (401 {said}): {GitHubTarget.TokenVariable} is missing, expired or revoked; " +
                 "in a workflow pass env: GITHUB_TOKEN: ${{ github.token }}.",
             HttpStatusCode.Forbidden =>
-                $"GitHub refused {request} (403 {said}): the token lacks a permission; grant pull-requests: write (comments) and checks: write " +
+                $"GitHub refused {request} (403 {said}): the token lacks a permission; " +
+                "grant pull-requests: write (comments) and checks: write " +
                 "(check runs) or statuses: write, in the workflow's permissions block.",
             HttpStatusCode.NotFound =>
-                $"GitHub answered 404 on {request} ({said}): the repository, pull request or comment does not exist, or the token cannot see it " +
+                $"GitHub answered 404 on {request} ({said}): the repository, pull request or comment does not exist, " +
+                "or the token cannot see it " +
                 "(GitHub hides private repositories as 404); check --github-repo/--github-pr and the token's repository access.",
             _ => $"GitHub answered {code} {response.ReasonPhrase} on {request} ({said}).",
         };
@@ -68,7 +73,8 @@ public sealed class GitHubException(string message, HttpStatusCode? status = nul
     {
         if (response.Headers.RetryAfter?.Delta is { } delta) return $"; retry after {delta.TotalSeconds:F0} s";
         if (long.TryParse(Header(response, "x-ratelimit-reset"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long epoch))
-            return $"; the {Header(response, "x-ratelimit-resource") ?? "core"} limit resets at {DateTimeOffset.FromUnixTimeSeconds(epoch):u}";
+            return $"; the {Header(response, "x-ratelimit-resource") ?? "core"} limit resets at " +
+                   $"{DateTimeOffset.FromUnixTimeSeconds(epoch):u}";
         return "";
     }
 

@@ -26,7 +26,8 @@ public sealed class GitHubPublisher(GitHubTarget target)
     /// Reports the run in <paramref name="runDir"/>; <paramref name="publishFailure"/> (why publishing the passed run failed)
     /// makes the check fail and the comment say why.
     /// </summary>
-    public async Task<GitHubReport> PublishAsync(string runDir, IReadOnlyList<string> published, CancellationToken ct = default, string? publishFailure = null)
+    public async Task<GitHubReport> PublishAsync(string runDir, IReadOnlyList<string> published, CancellationToken ct = default,
+        string? publishFailure = null)
     {
         var run = RunFolder.Read(runDir);
         string body = PullRequestReport.Markdown(run, published, target.RunUrl, publishFailure);
@@ -46,7 +47,8 @@ public sealed class GitHubPublisher(GitHubTarget target)
         return new GitHubReport(commentUrl, edited, checkUrl, status, summary);
     }
 
-    private async Task<(string Url, bool Edited)> UpsertCommentAsync(GitHubRestClient client, int number, string name, string body, CancellationToken ct)
+    private async Task<(string Url, bool Edited)> UpsertCommentAsync(GitHubRestClient client, int number, string name, string body,
+        CancellationToken ct)
     {
         string repo = $"repos/{target.Owner}/{target.Repository}";
         string marker = PullRequestReport.Marker(name);

@@ -71,7 +71,8 @@ public sealed class GitHubRestClient : IDisposable
                 string text = await response.Content.ReadAsStringAsync(ct);
                 if (response.IsSuccessStatusCode) return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
                 if ((int)response.StatusCode >= 500 && attempt < MaxAttempts) { await Backoff(attempt, ct); continue; }
-                if (!waited && GitHubException.IsRateLimit(response) && response.Headers.RetryAfter?.Delta is { } wait && wait <= MaxRetryAfter)
+                if (!waited && GitHubException.IsRateLimit(response) && response.Headers.RetryAfter?.Delta is { } wait
+                    && wait <= MaxRetryAfter)
                 {
                     waited = true;
                     await Task.Delay(wait, ct);

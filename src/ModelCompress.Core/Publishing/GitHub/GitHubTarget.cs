@@ -35,7 +35,8 @@ public sealed partial record GitHubTarget(Uri ApiUrl, string Owner, string Repos
         if (repository is null)
         {
             if (options.PullRequest is not null || options.Sha is not null)
-                throw new InvalidInputException("--github-pr and --github-sha need --github-repo OWNER/NAME (or the GitHub Actions environment).");
+                throw new InvalidInputException(
+                    "--github-pr and --github-sha need --github-repo OWNER/NAME (or the GitHub Actions environment).");
             return null;
         }
         if (!RepositoryName().IsMatch(repository))
@@ -43,7 +44,8 @@ public sealed partial record GitHubTarget(Uri ApiUrl, string Owner, string Repos
         var payload = actions ? EventPayload(environment("GITHUB_EVENT_PATH")) : null;
         var pullRequest = payload?["pull_request"];
         int? number = options.PullRequest ?? pullRequest?["number"]?.GetValue<int>();
-        string? sha = options.Sha ?? pullRequest?["head"]?["sha"]?.GetValue<string>() ?? (actions ? Blank(environment("GITHUB_SHA")) : null);
+        string? sha = options.Sha ?? pullRequest?["head"]?["sha"]?.GetValue<string>()
+                      ?? (actions ? Blank(environment("GITHUB_SHA")) : null);
         if (number is not null && sha is null)
             throw new InvalidInputException($"pull request #{number} needs the head commit: pass --github-sha SHA.");
         if (sha is not null && !Sha().IsMatch(sha))
@@ -52,7 +54,8 @@ public sealed partial record GitHubTarget(Uri ApiUrl, string Owner, string Repos
         if (token is null)
         {
             string missing = $"reporting to GitHub repository {repository} needs a token in {TokenVariable} " +
-                             "(in a workflow: env: GITHUB_TOKEN: ${{ github.token }}, with permissions pull-requests: write and checks: write)";
+                             "(in a workflow: env: GITHUB_TOKEN: ${{ github.token }}, " +
+                             "with permissions pull-requests: write and checks: write)";
             // Named on the command line: an error before any work. Merely running inside Actions: a warning, and no report.
             if (options.Repository is not null) throw new InvalidInputException(missing + ".");
             warn?.Invoke($"{missing}; not reporting to GitHub (set publish.github: false to silence this).");
@@ -60,7 +63,8 @@ public sealed partial record GitHubTarget(Uri ApiUrl, string Owner, string Repos
         }
         string api = options.ApiUrl ?? Blank(environment("GITHUB_API_URL")) ?? "https://api.github.com";
         if (!Uri.TryCreate(api, UriKind.Absolute, out var apiUrl) || apiUrl.Scheme is not ("https" or "http"))
-            throw new InvalidInputException($"GitHub API URL '{api}' is not an http(s) URL (github.com: https://api.github.com; Enterprise: https://HOST/api/v3).");
+            throw new InvalidInputException($"GitHub API URL '{api}' is not an http(s) URL " +
+                                            "(github.com: https://api.github.com; Enterprise: https://HOST/api/v3).");
         string? runUrl = actions && Blank(environment("GITHUB_RUN_ID")) is { } runId
             ? $"{(Blank(environment("GITHUB_SERVER_URL")) ?? "https://github.com").TrimEnd('/')}/{repository}/actions/runs/{runId}"
             : null;
@@ -71,7 +75,8 @@ public sealed partial record GitHubTarget(Uri ApiUrl, string Owner, string Repos
 
     /// <summary>Hides the token: records print their properties, and this one must never reach a log.</summary>
     public override string ToString() =>
-        $"{FullName}{(PullRequest is { } n ? $"#{n.ToString(CultureInfo.InvariantCulture)}" : "")}{(HeadSha is { } s ? $"@{s[..7]}" : "")} via {ApiUrl.ToString().TrimEnd('/')}";
+        $"{FullName}{(PullRequest is { } n ? $"#{n.ToString(CultureInfo.InvariantCulture)}" : "")}" +
+        $"{(HeadSha is { } s ? $"@{s[..7]}" : "")} via {ApiUrl.ToString().TrimEnd('/')}";
 
     private static JsonNode? EventPayload(string? path)
     {
