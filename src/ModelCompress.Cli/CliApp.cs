@@ -8,15 +8,8 @@ using ModelCompress.Cli.Commands.Prune;
 using ModelCompress.Cli.Commands.Publish;
 using ModelCompress.Cli.Commands.Run;
 using ModelCompress.Cli.Commands.Score;
-using ModelCompress.Core.Checkpoints;
-using ModelCompress.Core.Config;
-using ModelCompress.Core.Data;
-using ModelCompress.Core.Evaluation;
-using ModelCompress.Core.Model;
+using ModelCompress.Core;
 using ModelCompress.Core.Reporting;
-using ModelCompress.Core.Reporting.GitHub;
-using ModelCompress.Core.Storage;
-using ModelCompress.Core.Tokenization;
 
 namespace ModelCompress.Cli;
 
@@ -79,12 +72,14 @@ public static class CliApp
         }
     }
 
-    /// <summary>Invalid input (config, arguments, files, blob sources) is exit 2; a failed publish 4; cancellation 130; anything else 1.</summary>
+    /// <summary>
+    /// The one mapping from failures to exit codes: a tool failure by its <see cref="FailureKind"/> (invalid input 2, a failed
+    /// publish 4), a missing file or folder 2, cancellation 130, anything else 1.
+    /// </summary>
     public static int ExitCodeOf(Exception e) => e switch
     {
-        PublishException or GitHubException => ExitCodes.PublishFailed,
-        StorageException or InvalidInputException or ConfigException or CheckpointException or TokenizerException or DatasetException
-            or EvaluationDataException or FileNotFoundException or DirectoryNotFoundException => ExitCodes.InvalidInput,
+        ModelCompressException { Kind: FailureKind.PublishFailed } => ExitCodes.PublishFailed,
+        ModelCompressException { Kind: FailureKind.InvalidInput } or FileNotFoundException or DirectoryNotFoundException => ExitCodes.InvalidInput,
         OperationCanceledException => ExitCodes.Cancelled,
         _ => ExitCodes.UnexpectedError,
     };

@@ -1,7 +1,7 @@
 namespace ModelCompress.Core.Checkpoints;
 
 /// <summary>A model folder or checkpoint file that cannot be read or does not match its config.</summary>
-public sealed class CheckpointException(string message) : Exception(message)
+public sealed class CheckpointException(string message) : ModelCompressException(message, FailureKind.InvalidInput)
 {
     public static CheckpointException MissingFile(string path) =>
         new($"{path}: file not found. A model folder needs config.json, model.safetensors (or model.safetensors.index.json with shards) and tokenizer files.");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using ModelCompress.Core.Model;
 
 namespace ModelCompress.Core.Pruning;
 

@@ -1,4 +1,3 @@
-using ModelCompress.Core.Model;
 using ModelCompress.Core.Reporting.GitHub;
 
 namespace ModelCompress.Core.Tests.Reporting;

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using ModelCompress.Core;
 using ModelCompress.Core.Config;
-using ModelCompress.Core.Model;
 
 namespace ModelCompress.Cli.Commands.Config;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Reflection;
 using System.Security.Cryptography;
+using ModelCompress.Core;
 using ModelCompress.Core.Checkpoints;
 using ModelCompress.Core.Evaluation;
-using ModelCompress.Core.Model;
 using ModelCompress.Core.Tokenization;
 
 namespace ModelCompress.Cli.Commands.Eval;

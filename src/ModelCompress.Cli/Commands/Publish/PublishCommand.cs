@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using ModelCompress.Core.Model;
+using ModelCompress.Core;
 using ModelCompress.Core.Progress;
 using ModelCompress.Core.Reporting.GitHub;
 using ModelCompress.Core.Storage;
