@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ModelCompress.Core.Data.Benchmarks;
+using ModelCompress.Core.Evaluation.Benchmarks;
 
 namespace ModelCompress.Core.Evaluation;
 

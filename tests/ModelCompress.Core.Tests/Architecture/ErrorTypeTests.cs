@@ -17,9 +17,17 @@ public class ErrorTypeTests
     public void Exceptions_CarryTheirFailureKind()
     {
         Assert.Equal(FailureKind.InvalidInput, new InvalidInputException("bad").Kind);
-        Assert.Equal(FailureKind.InvalidInput, Checkpoints.CheckpointException.MissingKeys(["x"]).Kind);
+        Assert.Equal(FailureKind.InvalidInput, CheckpointException.MissingKeys(["x"]).Kind);
         Assert.Equal(FailureKind.InvalidInput, Data.DatasetException.Empty("f").Kind);
-        Assert.Equal(FailureKind.PublishFailed, Storage.PublishException.NotPassed("run").Kind);
-        Assert.Equal(FailureKind.PublishFailed, new Reporting.GitHub.GitHubException("refused").Kind);
+        Assert.Equal(FailureKind.PublishFailed, Create("PublishException").Kind);
+        Assert.Equal(FailureKind.PublishFailed, Create("GitHubException").Kind);
+    }
+
+    // By name, so the test does not depend on which folder the publishing errors live in.
+    private static ModelCompressException Create(string name)
+    {
+        var constructor = typeof(ModelCompressException).Assembly.GetTypes().Single(t => t.Name == name).GetConstructors().Single();
+        object?[] args = [.. constructor.GetParameters().Select((p, i) => i == 0 ? "message" : p.DefaultValue)];
+        return (ModelCompressException)constructor.Invoke(args);
     }
 }
