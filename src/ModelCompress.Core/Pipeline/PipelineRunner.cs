@@ -85,7 +85,7 @@ public static class PipelineRunner
     {
         string folder = ResolveModel(run);
         LlamaConfig.Load(folder); // a local folder's tensors were checked with the config (FileChecks); each stage checks what it reads
-        return new ModelArtifact(folder, run.Key("model", run.Hasher.Folder(folder)));
+        return new ModelArtifact(folder, run.Key("model", run.HashFolder(folder)));
     }
 
     private static string ResolveModel(RunContext run)

@@ -33,7 +33,7 @@ public static class RunFolder
         if (tasks.Count > 0)
             Write(staging.Staging, "tasks.svg", SvgBarChart.RenderPairs("baseline vs candidate", tasks,
                 tasks.Select(t => run.Baseline.Values[t]).ToList(), tasks.Select(t => run.Candidate.Values[t]).ToList(), "baseline", "candidate"));
-        var inputs = new Dictionary<string, string>(context.Inputs) { [run.BaseModel] = context.Hasher.Folder(run.BaseModel) };
+        var inputs = new Dictionary<string, string>(context.Inputs) { [run.BaseModel] = context.HashFolder(run.BaseModel) };
         // A SAS token in model.source must not reach the manifest.
         Write(staging.Staging, "manifest.json", Storage.BlobLocation.Redact(RunManifest.Write(run, effectiveConfig, inputs, context.Seed).ToJsonString(JsonDefaults.Indented)));
         staging.Commit();

@@ -44,7 +44,7 @@ public static class CheckpointPruner
             }
         }
 
-        var report = new PruningReport(ModelIdentity.Of(input), method, [.. removed.Order()], kept, layers, kept.Length,
+        var report = new PruningReport(ModelIdentity.Of(input, config), method, [.. removed.Order()], kept, layers, kept.Length,
             before, after, scores, ToolInfo.Version);
         using (var task = (progress ?? NullProgress.Instance).Start("writing pruned checkpoint", tensors.Count, "tensors"))
         {
