@@ -71,7 +71,7 @@ internal static class PruneBenchmark
             ["torch_dtype"] = "bfloat16",
         };
         File.WriteAllText(Path.Combine(staging.Staging, "config.json"), config.ToJsonString(JsonDefaults.Indented));
-        if (File.Exists(Path.Combine(tokenizer, "tokenizer.model"))) HfModelFolder.CopySideFiles(tokenizer, staging.Staging);
+        if (File.Exists(Path.Combine(tokenizer, "tokenizer.model"))) HfFolderWriter.CopySideFiles(tokenizer, staging.Staging);
         staging.Commit();
         long bytes = tensors.Sum(t => t.ByteLength);
         return new JsonObject

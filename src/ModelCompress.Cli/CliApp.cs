@@ -13,10 +13,11 @@ using ModelCompress.Core.Config;
 using ModelCompress.Core.Data;
 using ModelCompress.Core.Evaluation;
 using ModelCompress.Core.Model;
-using ModelCompress.Core.Publishing;
 using ModelCompress.Core.Publishing.GitHub;
+using ModelCompress.Core.Publishing;
 using ModelCompress.Core.Storage;
 using ModelCompress.Core.Tokenization;
+using ModelCompress.Core;
 
 namespace ModelCompress.Cli;
 
@@ -80,13 +81,14 @@ public static class CliApp
         }
     }
 
-    /// <summary>Invalid input (config, arguments, files, blob sources) is exit 2; a failed publish 4; cancellation 130;
-    /// anything else 1.</summary>
+    /// <summary>
+    /// The one mapping from failures to exit codes: a tool failure by its <see cref="FailureKind"/> (invalid input 2, a failed
+    /// publish 4), a missing file or folder 2, cancellation 130, anything else 1.
+    /// </summary>
     public static int ExitCodeOf(Exception e) => e switch
     {
-        PublishException or GitHubException => ExitCodes.PublishFailed,
-        StorageException or InvalidInputException or ConfigException or CheckpointException or TokenizerException or DatasetException
-            or EvaluationDataException or FileNotFoundException or DirectoryNotFoundException => ExitCodes.InvalidInput,
+        ModelCompressException { Kind: FailureKind.PublishFailed } => ExitCodes.PublishFailed,
+        ModelCompressException { Kind: FailureKind.InvalidInput } or FileNotFoundException or DirectoryNotFoundException => ExitCodes.InvalidInput,
         OperationCanceledException => ExitCodes.Cancelled,
         _ => ExitCodes.UnexpectedError,
     };

@@ -1,5 +1,4 @@
 using System.Text;
-using ModelCompress.Core.Model;
 
 namespace ModelCompress.Core;
 

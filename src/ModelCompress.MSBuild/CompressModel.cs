@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using ModelCompress.Cli;
 
 namespace ModelCompress.MSBuild;
 
@@ -11,7 +12,6 @@ namespace ModelCompress.MSBuild;
 /// </summary>
 public sealed class CompressModel : ToolTask
 {
-    private const int GateFailedExitCode = 3;
     private readonly StringBuilder _stdout = new();
     private readonly List<string> _stderr = [];
     private string _runDirectory = "";
@@ -108,13 +108,13 @@ public sealed class CompressModel : ToolTask
     protected override int ExecuteTool(string pathToTool, string responseFileCommands, string commandLineCommands)
     {
         int code = base.ExecuteTool(pathToTool, responseFileCommands, commandLineCommands);
-        if (code is 0 or GateFailedExitCode) ReadResults();
+        if (code is 0 or ExitCodes.GateFailed) ReadResults();
         return code;
     }
 
     protected override bool HandleTaskExecutionErrors()
     {
-        if (ExitCode == GateFailedExitCode)
+        if (ExitCode == ExitCodes.GateFailed)
         {
             Log.LogError(null, "MC0003", null, PlanFile, 0, 0, 0, 0,
                 "Quality gate failed: {0}. The model was not published; report: {1}",

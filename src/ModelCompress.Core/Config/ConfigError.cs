@@ -10,7 +10,8 @@ public sealed record ConfigError(string File, int Line, int Column, string Path,
 
 /// <summary>A pruning.yaml with problems; carries every problem found, not just the first.</summary>
 public sealed class ConfigException(IReadOnlyList<ConfigError> errors)
-    : Exception($"{errors.Count} problem{(errors.Count == 1 ? "" : "s")} in the pipeline file:\n" + string.Join("\n", errors))
+    : ModelCompressException($"{errors.Count} problem{(errors.Count == 1 ? "" : "s")} in the pipeline file:\n" + string.Join("\n", errors),
+        FailureKind.InvalidInput)
 {
     public IReadOnlyList<ConfigError> Errors { get; } = errors;
 }

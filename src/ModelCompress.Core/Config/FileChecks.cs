@@ -27,7 +27,7 @@ internal static class FileChecks
             {
                 // The folder's config and its tensors' headers (no weights): a broken model fails validate and plan, not hours into a run.
                 try { Checkpoints.TensorInventory.Validate(folder); }
-                catch (Exception e) when (e is Checkpoints.CheckpointException or Model.InvalidInputException)
+                catch (Exception e) when (e is CheckpointException or InvalidInputException)
                 {
                     report.Error(Child(Child(root, "model"), "source"), "model.source", e.Message,
                         "fix or replace the model folder (config.json and safetensors from the same model).");

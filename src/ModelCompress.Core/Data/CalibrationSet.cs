@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using ModelCompress.Core.Model;
 using ModelCompress.Core.Tokenization;
 using static TorchSharp.torch;
 

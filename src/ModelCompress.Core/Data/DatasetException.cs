@@ -1,7 +1,7 @@
 namespace ModelCompress.Core.Data;
 
 /// <summary>A training data file that cannot be read; the message names the file, the line and the field. CLI exit 2.</summary>
-public sealed class DatasetException(string message) : Exception(message)
+public sealed class DatasetException(string message) : ModelCompressException(message, FailureKind.InvalidInput)
 {
     public static DatasetException MissingField(string path, int line, string field) =>
         new($"{path}:{line}: record lacks the string field '{field}'.");

@@ -4,9 +4,9 @@ namespace ModelCompress.Core.Evaluation;
 /// A benchmark or task file that cannot be used: missing, malformed, a missing field, a label out of range, an unknown task.
 /// The message names the file and, where there is one, the 1-based line. The CLI maps it to exit code 2.
 /// </summary>
-public sealed class EvaluationDataException : Exception
+public sealed class EvaluationDataException : ModelCompressException
 {
-    private EvaluationDataException(string message, string? path, int? line) : base(message) => (FilePath, Line) = (path, line);
+    private EvaluationDataException(string message, string? path, int? line) : base(message, FailureKind.InvalidInput) => (FilePath, Line) = (path, line);
 
     /// <summary>The file the problem is in, when there is one.</summary>
     public string? FilePath { get; }

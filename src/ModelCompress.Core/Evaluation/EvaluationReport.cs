@@ -1,15 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ModelCompress.Core.Data.Benchmarks;
+using System.Text.Json.Serialization;
+using ModelCompress.Core.Evaluation.Benchmarks;
 
 namespace ModelCompress.Core.Evaluation;
 
 /// <summary>
-/// What an evaluation ran with, recorded in results.json's <c>config</c> block. <see cref="AddBos"/> matters: small models
-/// score quite differently with and without BOS.
+/// What an evaluation ran with, recorded in results.json's <c>config</c> block. <see cref="ModelKey"/> (written
+/// <c>model_hash</c>) identifies the evaluated weights: the pipeline's model key (the key of the stage that produced them, or
+/// of the base model's folder hash), or for the eval verb the <c>CheckpointHash</c> of the folder. <see cref="AddBos"/>
+/// matters: small models score quite differently with and without BOS.
 /// </summary>
 public sealed record EvaluationConfig(
-    string Model, string ModelHash, string Tokenizer, bool AddBos, int? Limit, int NumFewshot, int BatchSize, bool SharedContext,
+    string Model, [property: JsonPropertyName("model_hash")] string ModelKey, string Tokenizer, bool AddBos, int? Limit, int NumFewshot, int BatchSize, bool SharedContext,
     string Device, string Dtype, string ToolVersion);
 
 /// <summary>An evaluation's results: multiple-choice tasks, perplexities, and the average acc over tasks (the paper's "Avg Acc").</summary>

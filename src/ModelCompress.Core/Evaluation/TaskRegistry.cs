@@ -1,4 +1,4 @@
-using ModelCompress.Core.Data.Benchmarks;
+using ModelCompress.Core.Evaluation.Benchmarks;
 
 namespace ModelCompress.Core.Evaluation;
 

@@ -19,16 +19,11 @@ public static class FineTuneExport
     public static void Save(LlamaForCausalLM model, string folder, ScalarType dtype, string? sideFilesFrom = null,
                             Action<string>? extraFiles = null, long maxShardBytes = CheckpointWriter.DefaultMaxShardBytes)
     {
-        using var staging = new StagingFolder(folder);
-        CheckpointWriter.Write(staging.Staging, Tensors(model, dtype), maxShardBytes);
         var json = (JsonObject)model.Config.Json.DeepClone();
         json["num_hidden_layers"] = model.Config.NumHiddenLayers;
         json["tie_word_embeddings"] = model.Config.TieWordEmbeddings;
         json["torch_dtype"] = TensorDTypes.TorchDtypeName(dtype);
-        File.WriteAllText(Path.Combine(staging.Staging, "config.json"), json.ToJsonString(JsonDefaults.Indented));
-        if (sideFilesFrom is not null) HfModelFolder.CopySideFiles(sideFilesFrom, staging.Staging);
-        extraFiles?.Invoke(staging.Staging);
-        staging.Commit();
+        HfFolderWriter.Write(folder, Tensors(model, dtype), json, sideFilesFrom, maxShardBytes, extraFiles);
     }
 
     /// <summary>The HF-named tensors of the merged model, each computed when written.</summary>

@@ -58,25 +58,13 @@ public static class FineTuneModel
         var model = Create(config, method, lora, device, dtype, seed: seed);
         try
         {
-            using var noGrad = no_grad();
             string Source(string name) =>
                 name == "lm_head.weight" && config.TieWordEmbeddings ? "model.embed_tokens.weight" : name.Replace(".base_layer.", ".");
-            var targets = model.named_parameters().Where(p => !IsAdapter(p.name)).Select(p => (Key: Source(p.name), Tensor: (Tensor)p.parameter))
-                .Concat(model.named_modules().Where(m => m.module is Nf4Linear)
-                    .Select(m => (Key: m.name.Replace(".base_layer", "") + ".weight", Tensor: (Tensor)null!)))
+            // NF4 layers have no dense weight parameter: each quantizes its checkpoint tensor as it is read.
+            var targets = model.named_parameters().Where(p => !IsAdapter(p.name)).Select(p => WeightTarget.Into(p.parameter, Source(p.name)))
+                .Concat(model.named_modules().Where(m => m.module is Nf4Linear).Select(m => Nf4Target(m.name, (Nf4Linear)m.module, device)))
                 .ToList();
-            var missing = targets.Where(t => !reader.Contains(t.Key)).Select(t => t.Key).ToList();
-            if (missing.Count > 0) throw CheckpointException.MissingKeys(missing);
-            var nf4 = model.named_modules().Where(m => m.module is Nf4Linear).ToDictionary(m => m.name.Replace(".base_layer", "") + ".weight", m => (Nf4Linear)m.module);
-            foreach (var (key, parameter) in targets)
-            {
-                var (file, entry) = reader.Locate(key);
-                using var loaded = file.Read(entry);
-                HfModelFolder.RequireFinite(loaded, file.Path, key);
-                if (parameter is null) { nf4[key].Load(loaded.to(device)); continue; }
-                if (!entry.Shape.SequenceEqual(parameter.shape)) throw CheckpointException.ShapeMismatch(key, parameter.shape, entry.Shape);
-                parameter.copy_(loaded);
-            }
+            WeightLoader.Load(reader, targets);
             return model;
         }
         catch
@@ -85,6 +73,9 @@ public static class FineTuneModel
             throw;
         }
     }
+
+    private static WeightTarget Nf4Target(string name, Nf4Linear layer, Device device) =>
+        WeightTarget.To(name.Replace(".base_layer", "") + ".weight", [layer.OutFeatures, layer.InFeatures], dense => layer.Load(dense.to(device)));
 
     /// <summary>True for LoRA adapter parameters (not in any checkpoint).</summary>
     public static bool IsAdapter(string name) => name.Contains(".lora_A", StringComparison.Ordinal) || name.Contains(".lora_B", StringComparison.Ordinal);

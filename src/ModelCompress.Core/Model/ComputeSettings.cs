@@ -2,9 +2,6 @@ using static TorchSharp.torch;
 
 namespace ModelCompress.Core.Model;
 
-/// <summary>Invalid user input (arguments, config values): the CLI maps it to exit code 2.</summary>
-public sealed class InvalidInputException(string message) : Exception(message);
-
 /// <summary>Device and dtype selection; the only place that knows about CUDA.</summary>
 public static class ComputeSettings
 {

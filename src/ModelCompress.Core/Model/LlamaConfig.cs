@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ModelCompress.Core.Checkpoints;
 
 namespace ModelCompress.Core.Model;
 
@@ -51,7 +50,7 @@ public sealed record LlamaConfig
         var f = new ConfigFields(root, source);
         string? modelType = f.String("model_type");
         if (modelType is null) f.Problems.Add("missing 'model_type'");
-        else if (!SupportedModelTypes.Contains(modelType)) throw CheckpointException.UnsupportedModelType(source, modelType);
+        else if (!SupportedModelTypes.Contains(modelType)) throw CheckpointException.UnsupportedModelType(source, modelType, SupportedModelTypes);
         int heads = f.Positive("num_attention_heads"), hidden = f.Positive("hidden_size");
         int kvHeads = f.Positive("num_key_value_heads", heads), vocab = f.Positive("vocab_size");
         int? headDim = f.Int("head_dim");

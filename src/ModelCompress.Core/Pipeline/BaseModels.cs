@@ -14,7 +14,7 @@ internal static class BaseModels
         string folder = Folder(run);
         // A local folder's tensors were checked with the config (FileChecks); each stage checks what it reads.
         int layers = LlamaConfig.Load(folder).NumHiddenLayers;
-        return new ModelState(folder, run.Key("model", run.Hasher.Folder(folder)), layers);
+        return new ModelState(folder, run.Key("model", run.HashFolder(folder)), layers);
     }
 
     /// <summary>

@@ -5,14 +5,15 @@ using System.Text.Json;
 namespace ModelCompress.Core.Pipeline;
 
 /// <summary>
-/// sha256 of files and folders, remembered by (path, size, modification time) in a small JSON file so a multi-gigabyte
-/// model is read once, not on every run.
+/// sha256 of files, folders and key text: a file's is remembered by (path, size, modification time) in a small JSON file, so
+/// a multi-gigabyte model is read once, not on every run. These feed the stage keys and the manifest's inputs.
 /// </summary>
 public sealed class ContentHasher(string memoFile)
 {
     private readonly Dictionary<string, string> memo = Load(memoFile);
 
-    public string File(string path)
+    /// <summary>sha256 of a file's bytes (hex).</summary>
+    public string FileHash(string path)
     {
         var info = new FileInfo(path);
         if (!info.Exists) throw new FileNotFoundException($"{path}: file not found.", path);
@@ -25,18 +26,19 @@ public sealed class ContentHasher(string memoFile)
         return hash;
     }
 
-    /// <summary>Hash of a folder: every file's relative path and content hash, in ordinal order.</summary>
-    public string Folder(string path)
+    /// <summary>The content hash of a folder: sha256 of every file's relative path and <see cref="FileHash"/>, in ordinal order.</summary>
+    public string FolderHash(string path)
     {
         if (!Directory.Exists(path)) throw new DirectoryNotFoundException($"{path}: folder not found.");
         var lines = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
             .Select(f => (Relative: Path.GetRelativePath(path, f).Replace('\\', '/'), File: f))
             .OrderBy(f => f.Relative, StringComparer.Ordinal)
-            .Select(f => $"{f.Relative}\t{File(f.File)}");
-        return Text(string.Join("\n", lines));
+            .Select(f => $"{f.Relative}\t{FileHash(f.File)}");
+        return TextHash(string.Join("\n", lines));
     }
 
-    public static string Text(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    /// <summary>sha256 of a text's UTF-8 bytes (hex): what a stage key is.</summary>
+    public static string TextHash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private static Dictionary<string, string> Load(string path)
     {

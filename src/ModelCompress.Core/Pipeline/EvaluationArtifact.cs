@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ModelCompress.Core.Data.Benchmarks;
+using ModelCompress.Core.Evaluation.Benchmarks;
 using ModelCompress.Core.Gates;
 
 namespace ModelCompress.Core.Pipeline;

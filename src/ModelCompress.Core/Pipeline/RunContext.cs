@@ -24,6 +24,8 @@ public sealed record RunOptions(string OutRoot, bool Resume = false, IProgressSi
 /// <summary>Everything stages share during one run: resolved paths, compute settings, hashing and the stage cache.</summary>
 public sealed class RunContext
 {
+    private readonly Dictionary<string, string> folderHashes = [];
+
     public RunContext(PipelineConfig config, RunOptions options)
     {
         Config = config;
@@ -57,12 +59,20 @@ public sealed class RunContext
 
     /// <summary>A stage key: sha256 of the parts (as JSON), the tool version and the compute settings that change results.</summary>
     public string Key(params object?[] parts) =>
-        ContentHasher.Text(JsonSerializer.Serialize(new object?[] { ToolInfo.Version, DType.ToString(), Seed, parts },
+        ContentHasher.TextHash(JsonSerializer.Serialize(new object?[] { ToolInfo.Version, DType.ToString(), Seed, parts },
             JsonDefaults.Indented));
 
     /// <summary>Every input file read and its sha256, for the manifest.</summary>
     public Dictionary<string, string> Inputs { get; } = [];
 
     /// <summary>sha256 of a data file the pipeline reads (remembered across runs, recorded as an input).</summary>
-    public string HashFile(string path) => Inputs[Path.GetFullPath(path)] = Hasher.File(path);
+    public string HashFile(string path) => Inputs[Path.GetFullPath(path)] = Hasher.FileHash(path);
+
+    /// <summary>The content hash of a model folder (<see cref="ContentHasher.FolderHash"/>), computed once per run.</summary>
+    public string HashFolder(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (!folderHashes.TryGetValue(full, out string? hash)) folderHashes[full] = hash = Hasher.FolderHash(path);
+        return hash;
+    }
 }

@@ -43,7 +43,7 @@ public static partial class RunFolder
             Write(staging.Staging, RunSummary.TasksChart, SvgBarChart.RenderPairs("baseline vs candidate", tasks,
                 tasks.Select(t => run.Baseline.Values[t]).ToList(), tasks.Select(t => run.Candidate.Values[t]).ToList(),
                 "baseline", "candidate"));
-        var inputs = new Dictionary<string, string>(context.Inputs) { [run.BaseModel] = context.Hasher.Folder(run.BaseModel) };
+        var inputs = new Dictionary<string, string>(context.Inputs) { [run.BaseModel] = context.HashFolder(run.BaseModel) };
         // A SAS token in model.source must not reach the manifest.
         string manifest = RunManifest.Write(run, effectiveConfig, inputs, context.Seed).ToJsonString(JsonDefaults.Indented);
         Write(staging.Staging, ManifestFile, Storage.BlobLocation.Redact(manifest));

@@ -44,18 +44,14 @@ public static class CheckpointPruner
             }
         }
 
-        var report = new PruningReport(ModelIdentity.Of(input), method, [.. removed.Order()], kept, layers, kept.Length,
+        var report = new PruningReport(ModelIdentity.Of(input, config), method, [.. removed.Order()], kept, layers, kept.Length,
             before, after, scores, ToolInfo.Version);
-        using var staging = new StagingFolder(output);
         using (var task = (progress ?? NullProgress.Instance).Start("writing pruned checkpoint", tensors.Count, "tensors"))
         {
             var counted = tensors.Select(t => t with { WriteData = s => { t.WriteData(s); task.Advance(1); } }).ToList();
-            CheckpointWriter.Write(staging.Staging, counted, ShardSize(reader));
+            HfFolderWriter.Write(output, counted, PrunedConfig(config, removed), input, ShardSize(reader),
+                folder => File.WriteAllText(Path.Combine(folder, PruningReport.FileName), report.ToJson()));
         }
-        File.WriteAllText(Path.Combine(staging.Staging, "config.json"), PrunedConfig(config, removed).ToJsonString(JsonDefaults.Indented));
-        HfModelFolder.CopySideFiles(input, staging.Staging);
-        File.WriteAllText(Path.Combine(staging.Staging, PruningReport.FileName), report.ToJson());
-        staging.Commit();
         return report;
     }
 

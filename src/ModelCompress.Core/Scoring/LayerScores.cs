@@ -5,15 +5,24 @@ using ModelCompress.Core.Model;
 
 namespace ModelCompress.Core.Scoring;
 
-/// <summary>Which model a scores file belongs to: its folder, the sha256 of its config.json and its layer count.</summary>
+/// <summary>
+/// Which model a scores file or pruning report belongs to: its folder, the sha256 of its config.json (not of its weights) and
+/// its layer count.
+/// </summary>
 public sealed record ModelIdentity(string Path, string ConfigSha256, int NumHiddenLayers)
 {
     public static ModelIdentity Of(string folder)
     {
-        string config = System.IO.Path.Combine(folder, "config.json");
-        return new ModelIdentity(System.IO.Path.GetFullPath(folder), Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(config))),
-            LlamaConfig.Load(folder).NumHiddenLayers);
+        byte[] json = File.ReadAllBytes(System.IO.Path.Combine(folder, "config.json"));
+        return Of(folder, json, LlamaConfig.Load(folder));
     }
+
+    /// <summary>The identity of <paramref name="folder"/> whose config.json was already loaded as <paramref name="config"/>.</summary>
+    public static ModelIdentity Of(string folder, LlamaConfig config) =>
+        Of(folder, File.ReadAllBytes(System.IO.Path.Combine(folder, "config.json")), config);
+
+    private static ModelIdentity Of(string folder, byte[] configJson, LlamaConfig config) =>
+        new(System.IO.Path.GetFullPath(folder), Convert.ToHexStringLower(SHA256.HashData(configJson)), config.NumHiddenLayers);
 }
 
 /// <summary>One layer's importance; lower means less important (removed first). For angular, Index is a block start.</summary>

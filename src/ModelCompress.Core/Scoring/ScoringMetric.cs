@@ -1,4 +1,3 @@
-using ModelCompress.Core.Model;
 
 namespace ModelCompress.Core.Scoring;
 

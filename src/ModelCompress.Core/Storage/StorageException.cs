@@ -1,7 +1,8 @@
 namespace ModelCompress.Core.Storage;
 
 /// <summary>A blob source could not be used: a malformed URL, missing credentials, a missing or corrupted blob (exit 2).</summary>
-public sealed class StorageException(string message, Exception? inner = null) : Exception(BlobLocation.Redact(message), inner)
+public sealed class StorageException(string message, Exception? inner = null)
+    : ModelCompressException(BlobLocation.Redact(message), FailureKind.InvalidInput, inner)
 {
     public static StorageException BadUrl(string url, string why) =>
         new($"blob URL '{BlobLocation.Redact(url)}': {why}.");
@@ -18,7 +19,8 @@ public sealed class StorageException(string message, Exception? inner = null) : 
 }
 
 /// <summary>Publishing a run to blob storage failed after retries; the local run folder is intact (exit 4).</summary>
-public sealed class PublishException(string message, Exception? inner = null) : Exception(BlobLocation.Redact(message), inner)
+public sealed class PublishException(string message, Exception? inner = null)
+    : ModelCompressException(BlobLocation.Redact(message), FailureKind.PublishFailed, inner)
 {
     public static PublishException AlreadyPublished(BlobLocation run) =>
         new($"{run} already exists: a published run is never overwritten (pass --overwrite to replace it).");

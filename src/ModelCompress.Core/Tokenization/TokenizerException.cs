@@ -1,10 +1,10 @@
 namespace ModelCompress.Core.Tokenization;
 
 /// <summary>A tokenizer file is missing, malformed or uses a feature this library does not support.</summary>
-public sealed class TokenizerException : Exception
+public sealed class TokenizerException : ModelCompressException
 {
     private TokenizerException(string path, string message, Exception? inner)
-        : base(message, inner) => FilePath = path;
+        : base(message, FailureKind.InvalidInput, inner) => FilePath = path;
 
     /// <summary>The file or folder the problem is about.</summary>
     public string FilePath { get; }

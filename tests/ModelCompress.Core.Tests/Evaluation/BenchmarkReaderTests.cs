@@ -1,4 +1,4 @@
-using ModelCompress.Core.Data.Benchmarks;
+using ModelCompress.Core.Evaluation.Benchmarks;
 using ModelCompress.Core.Evaluation;
 
 namespace ModelCompress.Core.Tests.Evaluation;

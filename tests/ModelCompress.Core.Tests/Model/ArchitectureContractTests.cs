@@ -103,7 +103,7 @@ public sealed class ArchitectureContractTests
     [Fact]
     public void Parse_UnsupportedModelType_NamesIt()
     {
-        var error = Assert.Throws<ModelCompress.Core.Checkpoints.CheckpointException>(() => LlamaConfig.Parse("""{"model_type":"gpt2"}""", "x/config.json"));
+        var error = Assert.Throws<ModelCompress.Core.CheckpointException>(() => LlamaConfig.Parse("""{"model_type":"gpt2"}""", "x/config.json"));
         Assert.Equal("x/config.json: model_type 'gpt2' is not supported (supported: llama, mistral, qwen2).", error.Message);
     }
 

@@ -136,7 +136,7 @@ public sealed class ScoringTests(Stories260KFixture stories) : IClassFixture<Sto
     {
         using var temp = new TempFolder();
         File.WriteAllText(temp["short.txt"], "Once upon a time there was a cat.");
-        var error = Assert.Throws<Core.Model.InvalidInputException>(() =>
+        var error = Assert.Throws<Core.InvalidInputException>(() =>
             CalibrationSet.Load(temp["short.txt"], TokenizerLoader.FromFolder(stories.Folder), 10, 128, 42));
         Assert.Contains("fewer than samples × seq-len = 10 × 128 = 1280", error.Message);
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ModelCompress.Core;
 using ModelCompress.Core.Config;
 using ModelCompress.Core.Model;
 using ModelCompress.Core.Pipeline;

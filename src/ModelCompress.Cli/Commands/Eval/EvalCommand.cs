@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Reflection;
-using System.Security.Cryptography;
+using ModelCompress.Core;
 using ModelCompress.Core.Checkpoints;
 using ModelCompress.Core.Evaluation;
-using ModelCompress.Core.Model;
 using ModelCompress.Core.Tokenization;
 
 namespace ModelCompress.Cli.Commands.Eval;
@@ -76,7 +75,7 @@ public static class EvalCommand
             var request = new EvaluationRequest(taskNames, corpora, dataDir, parse.GetValue(limit), parse.GetValue(shots),
                 parse.GetValue(batch), parse.GetValue(addBos), !parse.GetValue(naive), parse.GetValue(window));
             var inputs = EvaluationRunner.Prepare(request, modelConfig); // every task and text read and checked before the weights
-            var config = new EvaluationConfig(folder, ModelHash(folder), TokenizerName(folder), request.AddBos, request.Limit,
+            var config = new EvaluationConfig(folder, CheckpointHash.Of(folder), TokenizerName(folder), request.AddBos, request.Limit,
                 request.NumFewshot, request.BatchSize, request.SharedContext, dev.type.ToString().ToLowerInvariant(),
                 parse.GetValue(dtype)!, ToolVersion());
             using var llm = HfModelFolder.Load(folder, dev, type);
@@ -93,22 +92,6 @@ public static class EvalCommand
 
     private static List<string> Split(string? list) =>
         (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-
-    /// <summary>SHA-256 over config.json and the safetensors files (name and content, in name order).</summary>
-    private static string ModelHash(string folder)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var files = Directory.GetFiles(folder, "*.safetensors").Append(Path.Combine(folder, "config.json")).Order(StringComparer.Ordinal);
-        var buffer = new byte[1 << 20];
-        foreach (string file in files)
-        {
-            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file)));
-            using var stream = File.OpenRead(file);
-            int n;
-            while ((n = stream.Read(buffer)) > 0) sha.AppendData(buffer, 0, n);
-        }
-        return "sha256:" + System.Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
 
     private static string TokenizerName(string folder) =>
         File.Exists(Path.Combine(folder, "tokenizer.json")) ? "tokenizer.json" : "tokenizer.model";

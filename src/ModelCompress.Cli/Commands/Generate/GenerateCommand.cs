@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ModelCompress.Core;
 using ModelCompress.Core.Checkpoints;
 using ModelCompress.Core.Model;
 using ModelCompress.Core.Tokenization;

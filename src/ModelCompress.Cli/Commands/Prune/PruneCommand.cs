@@ -1,3 +1,4 @@
+using ModelCompress.Core;
 using ModelCompress.Core.Checkpoints;
 using System.CommandLine;
 using ModelCompress.Cli.Commands.Score;

@@ -1,8 +1,11 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using ModelCompress.Core.Model;
 using ModelCompress.Core.Pipeline;
-using ModelCompress.Core.Publishing;
+using ModelCompress.Core.Progress;
 using ModelCompress.Core.Publishing.GitHub;
+using ModelCompress.Core.Publishing;
+using ModelCompress.Core;
 using ModelCompress.Core.Storage;
 
 namespace ModelCompress.Cli.Commands.Publish;

@@ -1,6 +1,6 @@
 using ModelCompress.Core.Checkpoints;
 using ModelCompress.Core.Config;
-using ModelCompress.Core.Data.Benchmarks;
+using ModelCompress.Core.Evaluation.Benchmarks;
 using ModelCompress.Core.Evaluation;
 using ModelCompress.Core.Model;
 using ModelCompress.Core.Tokenization;

@@ -9,7 +9,7 @@ namespace ModelCompress.Core.Publishing.GitHub;
 /// means and how to fix it; the run folder is left as it was so <c>dotnet compress publish</c> can report again.
 /// </summary>
 public sealed class GitHubException(string message, HttpStatusCode? status = null, bool rateLimited = false, Exception? inner = null)
-    : Exception(message, inner)
+    : ModelCompressException(message, FailureKind.PublishFailed, inner)
 {
     public HttpStatusCode? Status { get; } = status;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using ModelCompress.Core.Model;
 
 namespace ModelCompress.Core.Publishing.GitHub;
 

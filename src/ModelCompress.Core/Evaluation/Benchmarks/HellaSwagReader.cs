@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using ICSharpCode.SharpZipLib.BZip2;
-using ModelCompress.Core.Evaluation;
 
-namespace ModelCompress.Core.Data.Benchmarks;
+namespace ModelCompress.Core.Evaluation.Benchmarks;
 
 /// <summary>
 /// HellaSwag in two forms: llama.cpp's text form (<c>.txt</c> or <c>.txt.bz2</c>; 6 lines per item: context, gold 0-3, four

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using ModelCompress.Core.Evaluation;
 
-namespace ModelCompress.Core.Data.Benchmarks;
+namespace ModelCompress.Core.Evaluation.Benchmarks;
 
 /// <summary>
 /// AI2 question files (ARC-Easy, ARC-Challenge, OpenBookQA): <c>question.stem</c>, <c>question.choices[{text,label}]</c>,

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using ModelCompress.Core.Evaluation;
 
-namespace ModelCompress.Core.Data.Benchmarks;
+namespace ModelCompress.Core.Evaluation.Benchmarks;
 
 /// <summary>BoolQ (<c>passage</c>, <c>question</c>, <c>label</c> true/false, "true"/"false" or 0/1): prompt
 /// <c>{passage}\nQuestion: {question}?\nAnswer:</c>, continuations <c>" no"</c>, <c>" yes"</c>.</summary>

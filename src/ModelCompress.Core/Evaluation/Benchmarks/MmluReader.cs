@@ -1,6 +1,4 @@
-using ModelCompress.Core.Evaluation;
-
-namespace ModelCompress.Core.Data.Benchmarks;
+namespace ModelCompress.Core.Evaluation.Benchmarks;
 
 /// <summary>
 /// MMLU (Hendrycks et al.) as csv: <c>test/{subject}_test.csv</c> and <c>dev/{subject}_dev.csv</c>, rows

@@ -1,7 +1,6 @@
 using System.Text;
-using ModelCompress.Core.Evaluation;
 
-namespace ModelCompress.Core.Data.Benchmarks;
+namespace ModelCompress.Core.Evaluation.Benchmarks;
 
 /// <summary>RFC 4180 CSV: comma-separated, double-quoted fields may hold commas, quotes ("") and newlines.</summary>
 public static class CsvReader

@@ -1,4 +1,4 @@
-namespace ModelCompress.Core.Data.Benchmarks;
+namespace ModelCompress.Core.Evaluation.Benchmarks;
 
 /// <summary>
 /// The four MMLU categories lm-evaluation-harness groups the 57 subjects into (its <c>mmlu_stem</c>, <c>mmlu_humanities</c>,

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using ModelCompress.Core.Evaluation;
 
-namespace ModelCompress.Core.Data.Benchmarks;
+namespace ModelCompress.Core.Evaluation.Benchmarks;
 
 /// <summary>Reads JSON Lines files one object per non-blank line, with errors naming the file and 1-based line.</summary>
 public static class JsonlReader

@@ -1,6 +1,4 @@
-using ModelCompress.Core.Evaluation;
-
-namespace ModelCompress.Core.Data.Benchmarks;
+namespace ModelCompress.Core.Evaluation.Benchmarks;
 
 /// <summary>
 /// WinoGrande (<c>sentence</c> with one <c>_</c>, <c>option1</c>, <c>option2</c>, <c>answer</c> "1"/"2"; or the answers in a

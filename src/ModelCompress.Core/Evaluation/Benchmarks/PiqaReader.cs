@@ -1,6 +1,4 @@
-using ModelCompress.Core.Evaluation;
-
-namespace ModelCompress.Core.Data.Benchmarks;
+namespace ModelCompress.Core.Evaluation.Benchmarks;
 
 /// <summary>PIQA: <c>valid.jsonl</c> (<c>goal</c>, <c>sol1</c>, <c>sol2</c>) with labels 0/1 one per line in a separate file.
 /// Prompt <c>Question: {goal}\nAnswer:</c>, continuations <c>" " + sol</c>.</summary>

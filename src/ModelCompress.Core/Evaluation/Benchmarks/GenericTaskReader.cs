@@ -1,7 +1,6 @@
 using System.Text.Json;
-using ModelCompress.Core.Evaluation;
 
-namespace ModelCompress.Core.Data.Benchmarks;
+namespace ModelCompress.Core.Evaluation.Benchmarks;
 
 /// <summary>
 /// A user's multiple-choice task without code. The task file (JSON):
