@@ -9,7 +9,7 @@ namespace ModelCompress.Core.Config;
 /// <summary>
 /// Reads pruning.yaml for a given set of stage types: parses YAML, applies <c>--set key.path=value</c> overrides, checks
 /// everything against <see cref="PipelineSchema"/>, the stages' own fields and the rules between fields, and reports every
-/// problem at once. The pipeline's list of stage types is applied by <c>Pipeline.PipelineConfigLoader</c>.
+/// problem at once. The pipeline applies its list of stage types (its PipelineConfigLoader).
 /// </summary>
 public sealed class ConfigReader(IReadOnlyList<StageSyntax> stages)
 {
