@@ -22,19 +22,24 @@ public static class LayerSelection
     /// An explicit list (<paramref name="layers"/>), or the first <paramref name="remove"/> layers of a removal order, from the
     /// scores <paramref name="score"/> gives for that count (scored on demand, or read from a file).
     /// </summary>
-    public static LayerChoice Choose(LayerList? layers, RemovalCount? remove, int layerCount, Func<int, LayerScores> score, RemovalNames names)
+    public static LayerChoice Choose(LayerList? layers, RemovalCount? remove, int layerCount, Func<int, LayerScores> score,
+                                     RemovalNames names)
     {
         if (layers is not null)
         {
-            if (remove is not null) throw new InvalidInputException($"{names.Layers} already says which layers to remove; drop {names.Remove}.");
+            if (remove is not null)
+                throw new InvalidInputException($"{names.Layers} already says which layers to remove; drop {names.Remove}.");
             return new LayerChoice(layers.Of(layerCount, names.Layers), "explicit", null);
         }
         if (remove is null) throw new InvalidInputException($"{names.Remove} is required with {names.Sources} (e.g. 25%).");
         int k = remove.Of(layerCount, names.Remove);
         var scores = score(k);
         if (scores.RemovalOrder.Count < k)
-            throw new InvalidInputException($"{names.Prefix}the {scores.Metric} scores rank only {scores.RemovalOrder.Count} layers for removal, " +
-                                            $"fewer than {k}" + (scores.Metric == ScoringMetric.Angular.Name() ? $"; {names.BlockSize} {k}." : "."));
+        {
+            string hint = scores.Metric == ScoringMetric.Angular.Name() ? $"; {names.BlockSize} {k}." : ".";
+            throw new InvalidInputException($"{names.Prefix}the {scores.Metric} scores rank only {scores.RemovalOrder.Count} layers " +
+                                            $"for removal, fewer than {k}" + hint);
+        }
         return new LayerChoice([.. scores.RemovalOrder.Take(k)], scores.Metric, scores);
     }
 }

@@ -18,7 +18,8 @@ public sealed record RemovalCount(int? Count, double? Percent)
         text = text.Trim();
         if (text.EndsWith('%'))
         {
-            if (!double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double percent) || percent <= 0 || percent >= 100)
+            bool number = double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double percent);
+            if (!number || percent <= 0 || percent >= 100)
                 throw new InvalidInputException($"{what} '{text}': a percentage must be between 0% and 100% (exclusive).");
             return new RemovalCount(null, percent);
         }
@@ -87,7 +88,8 @@ internal sealed class RemovalCountConverter : JsonConverter<RemovalCount>
     public override RemovalCount Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         RemovalCount.Parse(reader.GetString() ?? "", "remove");
 
-    public override void Write(Utf8JsonWriter writer, RemovalCount value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
+    public override void Write(Utf8JsonWriter writer, RemovalCount value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToString());
 }
 
 internal sealed class LayerListConverter : JsonConverter<LayerList>
@@ -95,5 +97,6 @@ internal sealed class LayerListConverter : JsonConverter<LayerList>
     public override LayerList Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         LayerList.Parse(reader.GetString() ?? "", "layers");
 
-    public override void Write(Utf8JsonWriter writer, LayerList value, JsonSerializerOptions options) => writer.WriteStringValue(value.Text);
+    public override void Write(Utf8JsonWriter writer, LayerList value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.Text);
 }

@@ -1,6 +1,8 @@
 namespace ModelCompress.Core.Pruning;
 
-/// <summary>Parses and checks, in one call, how many (<see cref="RemovalCount"/>) or which (<see cref="LayerList"/>) layers to remove.</summary>
+/// <summary>
+/// Parses and checks, in one call, how many (<see cref="RemovalCount"/>) or which (<see cref="LayerList"/>) layers to remove.
+/// </summary>
 public static class RemovalSpec
 {
     /// <summary>The number of layers "8" or "25%" removes from a model with <paramref name="layers"/> layers.</summary>

@@ -39,9 +39,11 @@ internal sealed class PruneStageType : StageType<PruneStage>
     // One way to pick layers, a removal that leaves a model, references to earlier stages.
     private static void Check(StageCheck c)
     {
-        if (new[] { "metric", "scores", "layers" }.Count(k => c.Stage[k] is not null) != 1) c.Error("choose exactly one of metric, scores or layers.");
+        if (new[] { "metric", "scores", "layers" }.Count(k => c.Stage[k] is not null) != 1)
+            c.Error("choose exactly one of metric, scores or layers.");
         if (c.Stage["layers"] is not null && c.Stage["remove"] is not null) c.Error("layers already says what to remove; drop remove.");
-        if (c.Stage["layers"] is null && c.Stage["remove"] is null) c.Error("missing 'remove' (a count such as 8 or a percentage such as 25%).");
+        if (c.Stage["layers"] is null && c.Stage["remove"] is null)
+            c.Error("missing 'remove' (a count such as 8 or a percentage such as 25%).");
         if (c.String("remove") is { } remove && RemovesNothingOrEverything(remove))
             c.Error($"remove '{remove}' must be at least 1 layer and a percentage below 100%.");
         if (c.String("scores") is { } scores && (!c.Earlier.TryGetValue(scores, out var type) || type != "score"))
