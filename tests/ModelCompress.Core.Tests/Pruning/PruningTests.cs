@@ -77,7 +77,7 @@ public sealed class PruningTests(Stories260KFixture stories) : IClassFixture<Sto
     [InlineData("25%", 5, 1)]
     [InlineData("40%", 5, 2)]
     [InlineData("12.5%", 32, 4)]
-    public void RemovalSpec_Count(string text, int layers, int expected) => Assert.Equal(expected, RemovalSpec.Count(text, layers));
+    public void RemovalSpec_Count(string text, int layers, int expected) => Assert.Equal(expected, Count(text, layers));
 
     [Theory]
     [InlineData("0", 32, "removes no layers")]
@@ -86,14 +86,18 @@ public sealed class PruningTests(Stories260KFixture stories) : IClassFixture<Sto
     [InlineData("1%", 32, "removes no layers")]
     [InlineData("eight", 32, "expected a layer count")]
     public void RemovalSpec_BadCount_IsRejected(string text, int layers, string message) =>
-        Assert.Contains(message, Assert.Throws<InvalidInputException>(() => RemovalSpec.Count(text, layers)).Message);
+        Assert.Contains(message, Assert.Throws<InvalidInputException>(() => Count(text, layers)).Message);
 
     [Fact]
     public void RemovalSpec_Layers_ParsesRangesAndLists()
     {
-        Assert.Equal([5, 24, 25, 26, 27, 28, 29, 30, 31], RemovalSpec.Layers("24-31,5", 32));
-        Assert.Contains("layer 32 is out of range", Assert.Throws<InvalidInputException>(() => RemovalSpec.Layers("30-32", 32)).Message);
-        Assert.Contains("runs backwards", Assert.Throws<InvalidInputException>(() => RemovalSpec.Layers("9-3", 32)).Message);
-        Assert.Contains("at least one layer must remain", Assert.Throws<InvalidInputException>(() => RemovalSpec.Layers("0-4", 5)).Message);
+        Assert.Equal([5, 24, 25, 26, 27, 28, 29, 30, 31], Layers("24-31,5", 32));
+        Assert.Contains("layer 32 is out of range", Assert.Throws<InvalidInputException>(() => Layers("30-32", 32)).Message);
+        Assert.Contains("runs backwards", Assert.Throws<InvalidInputException>(() => Layers("9-3", 32)).Message);
+        Assert.Contains("at least one layer must remain", Assert.Throws<InvalidInputException>(() => Layers("0-4", 5)).Message);
     }
+
+    private static int Count(string text, int layers) => RemovalCount.Parse(text, "remove").Of(layers, "remove");
+
+    private static int[] Layers(string text, int layers) => LayerList.Parse(text, "layers").Of(layers, "layers");
 }
