@@ -88,7 +88,8 @@ public static class CliApp
     public static int ExitCodeOf(Exception e) => e switch
     {
         ModelCompressException { Kind: FailureKind.PublishFailed } => ExitCodes.PublishFailed,
-        ModelCompressException { Kind: FailureKind.InvalidInput } or FileNotFoundException or DirectoryNotFoundException => ExitCodes.InvalidInput,
+        ModelCompressException { Kind: FailureKind.InvalidInput } or FileNotFoundException or DirectoryNotFoundException =>
+            ExitCodes.InvalidInput,
         OperationCanceledException => ExitCodes.Cancelled,
         _ => ExitCodes.UnexpectedError,
     };

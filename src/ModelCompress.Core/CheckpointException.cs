@@ -7,7 +7,8 @@ namespace ModelCompress.Core;
 public sealed class CheckpointException(string message) : ModelCompressException(message, FailureKind.InvalidInput)
 {
     public static CheckpointException MissingFile(string path) =>
-        new($"{path}: file not found. A model folder needs config.json, model.safetensors (or model.safetensors.index.json with shards) and tokenizer files.");
+        new($"{path}: file not found. A model folder needs config.json, model.safetensors " +
+            "(or model.safetensors.index.json with shards) and tokenizer files.");
 
     public static CheckpointException BadConfig(string path, string problem) => new($"{path}: {problem}.");
 
@@ -23,9 +24,11 @@ public sealed class CheckpointException(string message) : ModelCompressException
     public static CheckpointException ShapeMismatch(string key, IEnumerable<long> expected, IEnumerable<long> actual) =>
         new($"tensor '{key}' has shape [{string.Join(", ", actual)}] but the config implies [{string.Join(", ", expected)}].");
 
-    public static CheckpointException BadSafetensors(string path, string problem) => new($"{path}: not a valid safetensors file: {problem}.");
+    public static CheckpointException BadSafetensors(string path, string problem) =>
+        new($"{path}: not a valid safetensors file: {problem}.");
 
-    public static CheckpointException BadLlama2c(string path, string problem) => new($"{path}: not a valid llama2.c checkpoint: {problem}.");
+    public static CheckpointException BadLlama2c(string path, string problem) =>
+        new($"{path}: not a valid llama2.c checkpoint: {problem}.");
 
     private static string Summarize(IEnumerable<string> keys)
     {

@@ -15,7 +15,8 @@ public static class CheckpointWriter
     public static readonly IReadOnlyDictionary<string, string> PtMetadata = new Dictionary<string, string> { ["format"] = "pt" };
 
     /// <summary>Writes the safetensors file(s) into <paramref name="folder"/> (which must exist) and returns their names.</summary>
-    public static IReadOnlyList<string> Write(string folder, IReadOnlyList<TensorToWrite> tensors, long maxShardBytes = DefaultMaxShardBytes)
+    public static IReadOnlyList<string> Write(string folder, IReadOnlyList<TensorToWrite> tensors,
+                                              long maxShardBytes = DefaultMaxShardBytes)
     {
         var shards = new List<List<TensorToWrite>> { new() };
         long current = 0;

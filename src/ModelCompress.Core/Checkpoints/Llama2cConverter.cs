@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 namespace ModelCompress.Core.Checkpoints;
 
 /// <summary>The seven int32 fields at the start of a llama2.c (legacy v0) checkpoint.</summary>
-public sealed record Llama2cHeader(int Dim, int HiddenDim, int Layers, int Heads, int KvHeads, int VocabSize, int SeqLen, bool SharedClassifier)
+public sealed record Llama2cHeader(int Dim, int HiddenDim, int Layers, int Heads, int KvHeads, int VocabSize, int SeqLen,
+                                   bool SharedClassifier)
 {
     public int HeadSize => Dim / Heads;
     public int KvDim => KvHeads * HeadSize;
@@ -29,7 +30,10 @@ public static class Llama2cConverter
         return header;
     }
 
-    /// <summary>Converts <paramref name="checkpoint"/> and its SentencePiece <paramref name="tokenizerModel"/> into <paramref name="outputFolder"/>.</summary>
+    /// <summary>
+    /// Converts <paramref name="checkpoint"/> and its SentencePiece <paramref name="tokenizerModel"/> into
+    /// <paramref name="outputFolder"/>.
+    /// </summary>
     public static void Convert(string checkpoint, string tokenizerModel, string outputFolder)
     {
         if (!File.Exists(checkpoint)) throw CheckpointException.MissingFile(checkpoint);

@@ -25,7 +25,8 @@ public sealed class SafetensorsFile : IDisposable
     private readonly long dataStart;
     private readonly Dictionary<string, SafetensorsEntry> byName;
 
-    private SafetensorsFile(string path, SafeFileHandle handle, long dataStart, List<SafetensorsEntry> entries, Dictionary<string, string> metadata)
+    private SafetensorsFile(string path, SafeFileHandle handle, long dataStart, List<SafetensorsEntry> entries,
+                            Dictionary<string, string> metadata)
     {
         Path = path;
         this.handle = handle;
@@ -135,14 +136,16 @@ public sealed class SafetensorsFile : IDisposable
         try { doc = JsonDocument.Parse(header); }
         catch (JsonException e) { throw CheckpointException.BadSafetensors(path, $"header is not JSON ({e.Message})"); }
         using var _ = doc;
-        if (doc.RootElement.ValueKind != JsonValueKind.Object) throw CheckpointException.BadSafetensors(path, "header is not a JSON object");
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            throw CheckpointException.BadSafetensors(path, "header is not a JSON object");
         var entries = new List<SafetensorsEntry>();
         var metadata = new Dictionary<string, string>();
         foreach (var property in doc.RootElement.EnumerateObject())
         {
             if (property.Name == "__metadata__")
             {
-                if (property.Value.ValueKind != JsonValueKind.Object) throw CheckpointException.BadSafetensors(path, "__metadata__ is not an object");
+                if (property.Value.ValueKind != JsonValueKind.Object)
+                    throw CheckpointException.BadSafetensors(path, "__metadata__ is not an object");
                 foreach (var m in property.Value.EnumerateObject())
                     metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()!
                         : throw CheckpointException.BadSafetensors(path, $"__metadata__ value '{m.Name}' is not a string");
@@ -156,12 +159,15 @@ public sealed class SafetensorsFile : IDisposable
         long expected = 0;
         foreach (var e in entries)
         {
-            if (e.Begin != expected) throw CheckpointException.BadSafetensors(path, $"tensor '{e.Name}' starts at {e.Begin}, expected {expected}");
+            if (e.Begin != expected)
+                throw CheckpointException.BadSafetensors(path, $"tensor '{e.Name}' starts at {e.Begin}, expected {expected}");
             if (e.Begin > e.End || Bytes(e) != e.ByteLength)
-                throw CheckpointException.BadSafetensors(path, $"tensor '{e.Name}' has {e.ByteLength} bytes for shape [{string.Join(", ", e.Shape)}] of {e.DType}");
+                throw CheckpointException.BadSafetensors(
+                    path, $"tensor '{e.Name}' has {e.ByteLength} bytes for shape [{string.Join(", ", e.Shape)}] of {e.DType}");
             expected = e.End;
         }
-        if (expected != dataLength) throw CheckpointException.BadSafetensors(path, $"data section is {dataLength} bytes but tensors cover {expected}");
+        if (expected != dataLength)
+            throw CheckpointException.BadSafetensors(path, $"data section is {dataLength} bytes but tensors cover {expected}");
         return (entries, metadata);
     }
 
@@ -169,8 +175,10 @@ public sealed class SafetensorsFile : IDisposable
     {
         var v = property.Value;
         string name = property.Name;
-        if (v.ValueKind != JsonValueKind.Object) throw CheckpointException.BadSafetensors(path, $"tensor '{name}' is not described by an object");
-        if (!v.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String || !TensorDTypes.TryParse(dt.GetString()!, out var dtype))
+        if (v.ValueKind != JsonValueKind.Object)
+            throw CheckpointException.BadSafetensors(path, $"tensor '{name}' is not described by an object");
+        if (!v.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String
+            || !TensorDTypes.TryParse(dt.GetString()!, out var dtype))
             throw CheckpointException.BadSafetensors(path, $"tensor '{name}' has a missing or unsupported dtype");
         if (!v.TryGetProperty("shape", out var shape) || !v.TryGetProperty("data_offsets", out var offsets)
             || shape.ValueKind != JsonValueKind.Array || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
@@ -181,7 +189,8 @@ public sealed class SafetensorsFile : IDisposable
 
     private static long[] Integers(string path, string name, string field, JsonElement array) =>
         array.EnumerateArray().Select(d => d.ValueKind == JsonValueKind.Number && d.TryGetInt64(out long x) && x >= 0 ? x
-            : throw CheckpointException.BadSafetensors(path, $"tensor '{name}' has a {field} entry that is not a non-negative integer")).ToArray();
+            : throw CheckpointException.BadSafetensors(path, $"tensor '{name}' has a {field} entry that is not a non-negative integer"))
+            .ToArray();
 
     /// <summary>The bytes the entry's shape and dtype need, or -1 when that overflows (a corrupt shape).</summary>
     private static long Bytes(SafetensorsEntry e)

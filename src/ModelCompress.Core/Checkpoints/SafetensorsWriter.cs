@@ -46,7 +46,8 @@ public static class SafetensorsWriter
                 long before = stream.Position;
                 t.WriteData(stream);
                 if (stream.Position - before != t.ByteLength)
-                    throw new InvalidOperationException($"tensor '{t.Name}' wrote {stream.Position - before} bytes, expected {t.ByteLength}");
+                    throw new InvalidOperationException(
+                        $"tensor '{t.Name}' wrote {stream.Position - before} bytes, expected {t.ByteLength}");
             }
         }
         File.Move(temp, path, overwrite: true);
@@ -55,7 +56,8 @@ public static class SafetensorsWriter
     private static byte[] Header(List<TensorToWrite> ordered, IReadOnlyDictionary<string, string>? metadata)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(buffer,
+                   new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             if (metadata is { Count: > 0 })

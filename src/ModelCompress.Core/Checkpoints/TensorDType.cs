@@ -17,9 +17,11 @@ public static class TensorDTypes
         _ => 8,
     };
 
-    public static bool IsFloatingPoint(this TensorDType dtype) => dtype is TensorDType.F16 or TensorDType.BF16 or TensorDType.F32 or TensorDType.F64;
+    public static bool IsFloatingPoint(this TensorDType dtype) =>
+        dtype is TensorDType.F16 or TensorDType.BF16 or TensorDType.F32 or TensorDType.F64;
 
-    public static bool TryParse(string name, out TensorDType dtype) => Enum.TryParse(name, ignoreCase: false, out dtype) && Enum.IsDefined(dtype);
+    public static bool TryParse(string name, out TensorDType dtype) =>
+        Enum.TryParse(name, ignoreCase: false, out dtype) && Enum.IsDefined(dtype);
 
     public static ScalarType ToScalarType(this TensorDType dtype) => dtype switch
     {

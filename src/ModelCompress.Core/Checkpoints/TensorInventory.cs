@@ -60,7 +60,8 @@ public static class TensorInventory
                 problems.Add($"'{name}' is {entry.DType}, not a floating-point dtype");
         }
         if (problems.Count > 0)
-            throw new CheckpointException($"{reader.Folder}: the checkpoint does not match its config.json: {string.Join("; ", problems.Take(5))}"
+            throw new CheckpointException(
+                $"{reader.Folder}: the checkpoint does not match its config.json: {string.Join("; ", problems.Take(5))}"
                 + (problems.Count > 5 ? $"; and {problems.Count - 5} more problems" : "")
                 + ". Check that config.json and the safetensors files come from the same model (num_hidden_layers, hidden_size, heads).");
     }

@@ -51,7 +51,8 @@ public static class WeightLoader
             if (target.Parameter is { } parameter)
             {
                 // Straight into the parameter's memory when nothing needs converting or moving.
-                if (parameter.device_type == TorchSharp.DeviceType.CPU && parameter.dtype == entry.DType.ToScalarType() && parameter.is_contiguous())
+                if (parameter.device_type == TorchSharp.DeviceType.CPU && parameter.dtype == entry.DType.ToScalarType()
+                    && parameter.is_contiguous())
                     file.ReadInto(entry, parameter.bytes);
                 else
                 {

@@ -4,7 +4,9 @@ using YamlDotNet.RepresentationModel;
 
 namespace ModelCompress.Core.Config;
 
-/// <summary>Rules between fields: unique stage ids, calibration for data-driven metrics, each stage type's own rules, gate targets.</summary>
+/// <summary>
+/// Rules between fields: unique stage ids, calibration for data-driven metrics, each stage type's own rules, gate targets.
+/// </summary>
 internal static class CrossChecks
 {
     public static void Run(JsonObject json, YamlNode root, YamlToJson report, IReadOnlyList<StageSyntax> syntax)

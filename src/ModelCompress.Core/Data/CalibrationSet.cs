@@ -31,7 +31,8 @@ public sealed class CalibrationSet
         int available = ids.Count / seqLen;
         if (available < samples)
             throw new InvalidInputException(
-                $"{file}: calibration text has {ids.Count} tokens, fewer than samples × seq-len = {samples} × {seqLen} = {samples * seqLen}. " +
+                $"{file}: calibration text has {ids.Count} tokens, fewer than samples × seq-len = " +
+                $"{samples} × {seqLen} = {samples * seqLen}. " +
                 "Use a longer text or fewer/shorter samples.");
         var order = Enumerable.Range(0, available).ToArray();
         new Random((int)seed).Shuffle(order);

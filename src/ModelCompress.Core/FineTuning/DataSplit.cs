@@ -5,7 +5,9 @@ namespace ModelCompress.Core.FineTuning;
 /// <summary>Seeded train/validation split and per-epoch order.</summary>
 public static class DataSplit
 {
-    /// <summary>Shuffles with <paramref name="seed"/> and takes the first <paramref name="validationSize"/> examples for validation.</summary>
+    /// <summary>
+    /// Shuffles with <paramref name="seed"/> and takes the first <paramref name="validationSize"/> examples for validation.
+    /// </summary>
     public static (List<TrainingExample> Train, List<TrainingExample> Validation) Split(IReadOnlyList<TrainingExample> examples,
                                                                                        int validationSize, long seed, string source)
     {

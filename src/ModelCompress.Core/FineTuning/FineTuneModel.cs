@@ -61,7 +61,8 @@ public static class FineTuneModel
             string Source(string name) =>
                 name == "lm_head.weight" && config.TieWordEmbeddings ? "model.embed_tokens.weight" : name.Replace(".base_layer.", ".");
             // NF4 layers have no dense weight parameter: each quantizes its checkpoint tensor as it is read.
-            var targets = model.named_parameters().Where(p => !IsAdapter(p.name)).Select(p => WeightTarget.Into(p.parameter, Source(p.name)))
+            var targets = model.named_parameters().Where(p => !IsAdapter(p.name))
+                .Select(p => WeightTarget.Into(p.parameter, Source(p.name)))
                 .Concat(model.named_modules().Where(m => m.module is Nf4Linear).Select(m => Nf4Target(m.name, (Nf4Linear)m.module, device)))
                 .ToList();
             WeightLoader.Load(reader, targets);
@@ -75,20 +76,24 @@ public static class FineTuneModel
     }
 
     private static WeightTarget Nf4Target(string name, Nf4Linear layer, Device device) =>
-        WeightTarget.To(name.Replace(".base_layer", "") + ".weight", [layer.OutFeatures, layer.InFeatures], dense => layer.Load(dense.to(device)));
+        WeightTarget.To(name.Replace(".base_layer", "") + ".weight", [layer.OutFeatures, layer.InFeatures],
+                        dense => layer.Load(dense.to(device)));
 
     /// <summary>True for LoRA adapter parameters (not in any checkpoint).</summary>
-    public static bool IsAdapter(string name) => name.Contains(".lora_A", StringComparison.Ordinal) || name.Contains(".lora_B", StringComparison.Ordinal);
+    public static bool IsAdapter(string name) =>
+        name.Contains(".lora_A", StringComparison.Ordinal) || name.Contains(".lora_B", StringComparison.Ordinal);
 
     /// <summary>
     /// Freezes everything except what <paramref name="method"/> trains and returns the trained parameters by name.
     /// <paramref name="trainableLayers"/> is partial's k (the last k decoder layers).
     /// </summary>
-    public static List<(string Name, Parameter Parameter)> SelectTrainable(LlamaForCausalLM model, FineTuneMethod method, int trainableLayers)
+    public static List<(string Name, Parameter Parameter)> SelectTrainable(LlamaForCausalLM model, FineTuneMethod method,
+                                                                           int trainableLayers)
     {
         int layers = model.Config.NumHiddenLayers;
         if (method == FineTuneMethod.Partial && (trainableLayers < 0 || trainableLayers > layers))
-            throw new InvalidInputException($"--trainable-layers {trainableLayers} is outside 0..{layers} (the model has {layers} layers).");
+            throw new InvalidInputException(
+                $"--trainable-layers {trainableLayers} is outside 0..{layers} (the model has {layers} layers).");
         if (method == FineTuneMethod.Partial && model.Head is null)
             throw new InvalidOperationException("partial fine-tuning needs an untied lm_head: build the model with FineTuneModel.");
         bool Trains(string name) => method switch

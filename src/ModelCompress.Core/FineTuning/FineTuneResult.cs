@@ -1,6 +1,8 @@
 namespace ModelCompress.Core.FineTuning;
 
-/// <summary>One optimizer step of the loss curve: learning rate used, mean training loss per label token, validation loss when measured.</summary>
+/// <summary>
+/// One optimizer step of the loss curve: learning rate used, mean training loss per label token, validation loss when measured.
+/// </summary>
 public sealed record LossPoint(int Step, double LearningRate, double TrainLoss, double? ValidationLoss);
 
 /// <summary>

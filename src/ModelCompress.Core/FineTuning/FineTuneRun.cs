@@ -32,12 +32,14 @@ public static class FineTuneRun
         if (!File.Exists(request.DataFile)) throw new FileNotFoundException($"{request.DataFile}: file not found.", request.DataFile);
         var examples = request.Format == DataFormat.Text
             ? TrainingExamples.FromText(InputText.ReadNonEmpty(request.DataFile, "training text"), tokenizer, options.MaxLength)
-            : TrainingExamples.FromRecords(InstructionDatasetReader.Read(request.DataFile, request.Format), request.Template, tokenizer, options.MaxLength);
+            : TrainingExamples.FromRecords(
+                InstructionDatasetReader.Read(request.DataFile, request.Format), request.Template, tokenizer, options.MaxLength);
         if (examples.Count == 0) throw DatasetException.Empty(request.DataFile);
         var (train, validation) = DataSplit.Split(examples, options.ValidationSize, options.Seed, request.DataFile);
         progress.Message($"finetune: {train.Count} training and {validation.Count} validation examples from {request.DataFile}");
 
-        using var model = FineTuneModel.Load(request.ModelFolder, options.Method, options.Lora, request.Device, request.DType, options.Seed);
+        using var model = FineTuneModel.Load(request.ModelFolder, options.Method, options.Lora, request.Device, request.DType,
+                                             options.Seed);
         var result = Trainer.Train(model, train, validation, options, request.CheckpointFolder, progress, cancellation);
         var report = new FineTuneReport(options.Method.ToString().ToLowerInvariant(), Path.GetFullPath(request.ModelFolder),
             Path.GetFullPath(request.DataFile), Sha256(request.DataFile), request.Format.ToString().ToLowerInvariant(),
@@ -47,7 +49,8 @@ public static class FineTuneRun
         FineTuneExport.Save(model, request.OutFolder, request.DType, request.ModelFolder, folder =>
             File.WriteAllText(Path.Combine(folder, "finetune.json"), JsonSerializer.Serialize(report, JsonDefaults.Indented)));
         if (Directory.Exists(request.CheckpointFolder)) Directory.Delete(request.CheckpointFolder, recursive: true);
-        progress.Message($"finetune: wrote {request.OutFolder} (best step {result.BestStep}, {result.TrainableParameters:N0} trainable parameters)");
+        progress.Message($"finetune: wrote {request.OutFolder} (best step {result.BestStep}, " +
+                         $"{result.TrainableParameters:N0} trainable parameters)");
         return report;
     }
 

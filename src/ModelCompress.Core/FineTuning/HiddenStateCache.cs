@@ -21,7 +21,9 @@ public sealed class HiddenStateCache : IDisposable
     private readonly Dictionary<TrainingExample, (long Offset, long Length)> onDisk = new(ReferenceEqualityComparer.Instance);
     private readonly FileStream? spill;
 
-    /// <summary>Caches the input of layer <paramref name="firstTrained"/>; spills to a file in <paramref name="spillFolder"/> when given.</summary>
+    /// <summary>
+    /// Caches the input of layer <paramref name="firstTrained"/>; spills to a file in <paramref name="spillFolder"/> when given.
+    /// </summary>
     public HiddenStateCache(LlamaForCausalLM model, int firstTrained, string? spillFolder = null)
     {
         (this.model, this.firstTrained) = (model, firstTrained);
@@ -61,7 +63,8 @@ public sealed class HiddenStateCache : IDisposable
     // Runs the not yet cached examples through the prefix in one batch and stores their states; returns them (in the caller's scope).
     private Dictionary<TrainingExample, Tensor> Fill(IReadOnlyList<TrainingExample> examples)
     {
-        var missing = examples.Where(e => !inMemory.ContainsKey(e) && !onDisk.ContainsKey(e)).Distinct<TrainingExample>(ReferenceEqualityComparer.Instance).ToList();
+        var missing = examples.Where(e => !inMemory.ContainsKey(e) && !onDisk.ContainsKey(e))
+            .Distinct<TrainingExample>(ReferenceEqualityComparer.Instance).ToList();
         var fresh = new Dictionary<TrainingExample, Tensor>(ReferenceEqualityComparer.Instance);
         if (missing.Count == 0) return fresh;
         var states = Prefix(missing);

@@ -24,7 +24,8 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     public LoraLinear(nn.Module<Tensor, Tensor> baseLayer, long inFeatures, long outFeatures, LoraSettings settings, Device device)
         : base(nameof(LoraLinear))
     {
-        if (baseLayer is not (Linear or Nf4Linear)) throw new ArgumentException("the base must be a Linear or an Nf4Linear.", nameof(baseLayer));
+        if (baseLayer is not (Linear or Nf4Linear))
+            throw new ArgumentException("the base must be a Linear or an Nf4Linear.", nameof(baseLayer));
         this.baseLayer = baseLayer;
         a = new Parameter(empty([settings.Rank, inFeatures], ScalarType.Float32, device));
         b = new Parameter(zeros([outFeatures, settings.Rank], ScalarType.Float32, device));
@@ -47,7 +48,9 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         return (baseLayer.call(x) + update.to(x.dtype)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>W + (alpha / r) · B A in <paramref name="dtype"/>, (out, in): the weight a plain linear needs to give the same output.</summary>
+    /// <summary>
+    /// W + (alpha / r) · B A in <paramref name="dtype"/>, (out, in): the weight a plain linear needs to give the same output.
+    /// </summary>
     public Tensor MergedWeight(ScalarType dtype)
     {
         using var scope = NewDisposeScope();

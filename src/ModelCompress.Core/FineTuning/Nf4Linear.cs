@@ -31,7 +31,8 @@ public sealed class Nf4Linear : nn.Module<Tensor, Tensor>
     public void Load(Tensor dense)
     {
         if (dense.shape[0] != OutFeatures || dense.shape[1] != InFeatures)
-            throw new ArgumentException($"weight shape [{string.Join(", ", dense.shape)}] is not [{OutFeatures}, {InFeatures}].", nameof(dense));
+            throw new ArgumentException(
+                $"weight shape [{string.Join(", ", dense.shape)}] is not [{OutFeatures}, {InFeatures}].", nameof(dense));
         weight?.Dispose();
         weight = Nf4Weight.Quantize(dense, DType);
     }

@@ -50,11 +50,14 @@ public sealed class Nf4Weight : IDisposable
     /// <summary>Bytes held by the quantized form (codes, int8 scales, fp32 second-level scales, offset).</summary>
     public long StorageBytes => codes.numel() + scaleCodes.numel() + scaleScales.numel() * 4 + 8;
 
-    /// <summary>Quantizes <paramref name="weight"/> (numel a multiple of 128); <see cref="Dequantize"/> returns <paramref name="dtype"/>.</summary>
+    /// <summary>
+    /// Quantizes <paramref name="weight"/> (numel a multiple of 128); <see cref="Dequantize"/> returns <paramref name="dtype"/>.
+    /// </summary>
     public static Nf4Weight Quantize(Tensor weight, ScalarType dtype)
     {
         if (weight.numel() % (2 * BlockSize) != 0)
-            throw new ArgumentException($"NF4 needs a multiple of {2 * BlockSize} values; got shape [{string.Join(", ", weight.shape)}].", nameof(weight));
+            throw new ArgumentException(
+                $"NF4 needs a multiple of {2 * BlockSize} values; got shape [{string.Join(", ", weight.shape)}].", nameof(weight));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var blocks = weight.detach().to(ScalarType.Float32).reshape(-1, BlockSize);           // (N/64, 64)
@@ -69,7 +72,8 @@ public sealed class Nf4Weight : IDisposable
         int pad = (int)((ScaleBlockSize - scales.shape[0] % ScaleBlockSize) % ScaleBlockSize);
         var centered = nn.functional.pad(scales - offset, [0, pad]).reshape(-1, ScaleBlockSize); // (S, 256)
         var scaleOfScales = centered.abs().amax([1], keepdim: true).clamp_min(1e-12) / 127;    // (S, 1)
-        var scaleCodes = (centered / scaleOfScales).round().clamp(-127, 127).to(ScalarType.Int8).reshape(-1)[TensorIndex.Slice(0, scales.shape[0])];
+        var scaleCodes = (centered / scaleOfScales).round().clamp(-127, 127).to(ScalarType.Int8)
+            .reshape(-1)[TensorIndex.Slice(0, scales.shape[0])];
         return new Nf4Weight(packed.contiguous().DetachFromDisposeScope(), scaleCodes.contiguous().DetachFromDisposeScope(),
                              scaleOfScales.reshape(-1).DetachFromDisposeScope(), offset, weight.shape, dtype);
     }

@@ -24,7 +24,8 @@ public static class Trainer
     /// the best weights in it. With <paramref name="checkpointFolder"/>, a matching checkpoint there is resumed and a new one
     /// is written every <see cref="TrainingOptions.SaveSteps"/> and on cancellation (then <see cref="OperationCanceledException"/>).
     /// </summary>
-    public static FineTuneResult Train(LlamaForCausalLM model, IReadOnlyList<TrainingExample> train, IReadOnlyList<TrainingExample> validation,
+    public static FineTuneResult Train(LlamaForCausalLM model, IReadOnlyList<TrainingExample> train,
+                                       IReadOnlyList<TrainingExample> validation,
                                        TrainingOptions options, string? checkpointFolder = null, IProgressSink? progress = null,
                                        CancellationToken cancellation = default)
     {
@@ -74,7 +75,8 @@ public static class Trainer
                 loss += microLoss.item<float>();
                 tokens += micro.Sum(e => e.Ids.Length);
             }
-            NonFinite.Check(loss, $"the training loss at step {step + 1}", "Lower the learning rate (lr), or check the model for NaN or Inf weights.");
+            NonFinite.Check(loss, $"the training loss at step {step + 1}",
+                            "Lower the learning rate (lr), or check the model for NaN or Inf weights.");
             nn.utils.clip_grad_norm_(trainable.Select(p => p.Parameter), options.MaxGradNorm);
             optimizer.step();
             optimizer.zero_grad();
@@ -149,7 +151,8 @@ public static class Trainer
                                       IReadOnlyList<TrainingExample> train, IReadOnlyList<TrainingExample> validation)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(options with { SaveSteps = 0, MaxSteps = null, CacheSpillFolder = null })));
+        hash.AppendData(Encoding.UTF8.GetBytes(
+            JsonSerializer.Serialize(options with { SaveSteps = 0, MaxSteps = null, CacheSpillFolder = null })));
         foreach (var (name, _) in trainable) hash.AppendData(Encoding.UTF8.GetBytes(name + "\n"));
         foreach (var e in train.Concat([null!]).Concat(validation))
         {

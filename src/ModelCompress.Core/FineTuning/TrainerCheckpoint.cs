@@ -29,7 +29,9 @@ public sealed class TrainerCheckpoint(string folder)
         return state?.Fingerprint == fingerprint ? state : null;
     }
 
-    /// <summary>Writes the current parameters, optimizer and state; <paramref name="best"/>, when given, is (re)written as best.safetensors.</summary>
+    /// <summary>
+    /// Writes the current parameters, optimizer and state; <paramref name="best"/>, when given, is (re)written as best.safetensors.
+    /// </summary>
     public void Save(TrainerState state, IReadOnlyList<(string Name, Parameter Parameter)> trainable, OptimizerHelper optimizer,
                      IReadOnlyDictionary<string, Tensor>? best)
     {

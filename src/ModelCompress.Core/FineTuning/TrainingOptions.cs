@@ -37,7 +37,8 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// Throws <see cref="InvalidInputException"/> listing every invalid value at once. <paramref name="name"/> turns a field's
-    /// pipeline name (<c>micro_batch_size</c>, <c>lora.r</c>) into what the user wrote; by default the CLI flag (<c>--micro-batch-size</c>).
+    /// pipeline name (<c>micro_batch_size</c>, <c>lora.r</c>) into what the user wrote; by default the CLI flag
+    /// (<c>--micro-batch-size</c>).
     /// </summary>
     public void Validate(Func<string, string>? name = null)
     {

@@ -47,7 +47,11 @@ internal sealed class ConfigFields(JsonObject root, string source, string prefix
             if (root[key] is null) Problems.Add($"missing '{prefix}{key}'");
             return 1;
         }
-        if (!(value > 0) || double.IsInfinity(value.Value)) { Problems.Add($"'{prefix}{key}' must be a positive number (it is {value})"); return 1; }
+        if (!(value > 0) || double.IsInfinity(value.Value))
+        {
+            Problems.Add($"'{prefix}{key}' must be a positive number (it is {value})");
+            return 1;
+        }
         return value.Value;
     }
 

@@ -50,7 +50,8 @@ public sealed record LlamaConfig
         var f = new ConfigFields(root, source);
         string? modelType = f.String("model_type");
         if (modelType is null) f.Problems.Add("missing 'model_type'");
-        else if (!SupportedModelTypes.Contains(modelType)) throw CheckpointException.UnsupportedModelType(source, modelType, SupportedModelTypes);
+        else if (!SupportedModelTypes.Contains(modelType))
+            throw CheckpointException.UnsupportedModelType(source, modelType, SupportedModelTypes);
         int heads = f.Positive("num_attention_heads"), hidden = f.Positive("hidden_size");
         int kvHeads = f.Positive("num_key_value_heads", heads), vocab = f.Positive("vocab_size");
         int? headDim = f.Int("head_dim");

@@ -12,7 +12,8 @@ public sealed class LlamaForCausalLM : nn.Module
     [ComponentName(Name = "model")] private LlamaModel model;
     [ComponentName(Name = "lm_head")] private Linear? head;
 
-    public LlamaForCausalLM(LlamaConfig config, IReadOnlyList<int> sourceLayers, LlamaModel model, Linear? head) : base(nameof(LlamaForCausalLM))
+    public LlamaForCausalLM(LlamaConfig config, IReadOnlyList<int> sourceLayers, LlamaModel model, Linear? head)
+        : base(nameof(LlamaForCausalLM))
     {
         Config = config;
         SourceLayers = sourceLayers;

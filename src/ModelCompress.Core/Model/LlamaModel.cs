@@ -12,7 +12,8 @@ public sealed class LlamaModel : nn.Module
     [ComponentName(Name = "norm")] private RmsNorm norm;
     private readonly RotaryEmbedding rotary;
 
-    public LlamaModel(TokenEmbedding embedding, IEnumerable<DecoderLayer> layers, RmsNorm norm, RotaryEmbedding rotary) : base(nameof(LlamaModel))
+    public LlamaModel(TokenEmbedding embedding, IEnumerable<DecoderLayer> layers, RmsNorm norm, RotaryEmbedding rotary)
+        : base(nameof(LlamaModel))
     {
         this.embedding = embedding;
         this.layers = new ModuleList<DecoderLayer>(layers.ToArray());

@@ -35,7 +35,8 @@ public static class ModelFactory
     }
 
     /// <summary>Builds one uninitialized decoder layer whose projections are named <c>model.layers.{index}.…</c>.</summary>
-    public static DecoderLayer CreateLayer(LlamaConfig config, int index, Device device, ScalarType dtype, ProjectionFactory? projections = null)
+    public static DecoderLayer CreateLayer(LlamaConfig config, int index, Device device, ScalarType dtype,
+                                           ProjectionFactory? projections = null)
     {
         projections ??= (_, inF, outF, bias) => new Linear(inF, outF, bias, device, dtype);
         long hidden = config.HiddenSize, qDim = (long)config.NumAttentionHeads * config.HeadDim, kvDim = config.KvDim;

@@ -9,7 +9,8 @@ public sealed record GenerationOptions(int MaxNewTokens, double Temperature = 0,
 public static class TextGenerator
 {
     /// <summary>Generates up to <c>MaxNewTokens</c> ids after <paramref name="prompt"/>, stopping after a stop id.</summary>
-    public static IReadOnlyList<int> Generate(LlamaForCausalLM model, IReadOnlyList<int> prompt, GenerationOptions options, Action<int>? onToken = null)
+    public static IReadOnlyList<int> Generate(LlamaForCausalLM model, IReadOnlyList<int> prompt, GenerationOptions options,
+                                              Action<int>? onToken = null)
     {
         if (prompt.Count == 0) throw new ArgumentException("the prompt needs at least one token (usually BOS)", nameof(prompt));
         var device = model.Model.Embedding.Weight.device;

@@ -21,9 +21,11 @@ public static class CheckpointPruner
         int layers = config.NumHiddenLayers;
         if (removed.Count == 0) throw new InvalidInputException("no layers to remove; remove at least one.");
         if (removed.Any(i => i < 0 || i >= layers))
-            throw new InvalidInputException($"layer {removed.First(i => i < 0 || i >= layers)} is out of range; the model has layers 0..{layers - 1}.");
+            throw new InvalidInputException(
+                $"layer {removed.First(i => i < 0 || i >= layers)} is out of range; the model has layers 0..{layers - 1}.");
         var kept = Enumerable.Range(0, layers).Except(removed).ToArray();
-        if (kept.Length == 0) throw new InvalidInputException($"removing all {layers} layers leaves no model; at least one layer must remain.");
+        if (kept.Length == 0)
+            throw new InvalidInputException($"removing all {layers} layers leaves no model; at least one layer must remain.");
         var newIndex = kept.Select((source, i) => (source, i)).ToDictionary(p => p.source, p => p.i);
 
         using var reader = CheckpointReader.Open(input);

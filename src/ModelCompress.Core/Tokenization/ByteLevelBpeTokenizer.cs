@@ -163,7 +163,9 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
         else
         {
             foreach (byte b in utf8)
-                symbols.Add(_byteIds[b] >= 0 ? _byteIds[b] : throw new InvalidOperationException($"byte 0x{b:X2} has no token in the vocabulary."));
+                symbols.Add(_byteIds[b] >= 0
+                    ? _byteIds[b]
+                    : throw new InvalidOperationException($"byte 0x{b:X2} has no token in the vocabulary."));
             BpeMerger.Merge(symbols, _merges);
         }
         if (piece.Length <= 256)

@@ -77,7 +77,8 @@ internal static class HuggingFaceBpeSettings
             };
         }
         if (!spaces)
-            throw TokenizerException.Unsupported(path, "a BPE model that is neither byte-level nor SentencePiece-style (no \" \" → \"▁\" replacement).");
+            throw TokenizerException.Unsupported(
+                path, "a BPE model that is neither byte-level nor SentencePiece-style (no \" \" → \"▁\" replacement).");
 
         int size = Math.Max(vocab.Values.DefaultIfEmpty(-1).Max(), added.Select(t => t.Id).DefaultIfEmpty(-1).Max()) + 1;
         var pieces = new string[size];
@@ -86,7 +87,8 @@ internal static class HuggingFaceBpeSettings
         Array.Fill(types, SentencePieceType.Unused);
         foreach (var (piece, id) in vocab) (pieces[id], types[id]) = (piece, SentencePieceType.Normal);
         foreach (var token in added)
-            (pieces[token.Id], types[token.Id]) = (token.Content, token.Special ? SentencePieceType.Control : SentencePieceType.UserDefined);
+            (pieces[token.Id], types[token.Id]) =
+                (token.Content, token.Special ? SentencePieceType.Control : SentencePieceType.UserDefined);
         string? unk = Str(model, "unk_token");
         int? unkId = unk is not null && vocab.TryGetValue(unk, out int u) ? u : null;
         if (unkId is int unknown) types[unknown] = SentencePieceType.Unknown;

@@ -61,7 +61,8 @@ public sealed class SentencePieceTokenizer : ITokenizer
         return FromScores(model.Pieces, model.Scores, model.Types, ValidId(model.UnkId, model.Pieces.Count),
             ValidId(model.BosId, model.Pieces.Count), ValidId(model.EosId, model.Pieces.Count),
             new SentencePieceTextOptions(model.AddDummyPrefix ? DummyPrefix.Always : DummyPrefix.Never,
-                model.RemoveExtraWhitespaces, SplitAtSpaces: false, Nfkc: model.NormalizationRule.Contains("nfkc", StringComparison.OrdinalIgnoreCase)));
+                model.RemoveExtraWhitespaces, SplitAtSpaces: false,
+                Nfkc: model.NormalizationRule.Contains("nfkc", StringComparison.OrdinalIgnoreCase)));
     }
 
     /// <summary>Builds the score-driven (SentencePiece <c>.model</c>) variant from a piece list.</summary>
@@ -97,7 +98,8 @@ public sealed class SentencePieceTokenizer : ITokenizer
         var bytes = new List<byte>();
         foreach (int id in ids)
         {
-            if (id < 0 || id >= _vocab.Count) throw new ArgumentOutOfRangeException(nameof(ids), $"token id {id} is outside the vocabulary.");
+            if (id < 0 || id >= _vocab.Count)
+                throw new ArgumentOutOfRangeException(nameof(ids), $"token id {id} is outside the vocabulary.");
             if (_vocab.Types[id] is SentencePieceType.Control or SentencePieceType.Unknown) continue;
             int b = _vocab.ByteValue(id);
             if (b >= 0) bytes.Add((byte)b);
