@@ -13,7 +13,9 @@ public sealed class RunFolderWriteTests : IDisposable
 {
     private readonly TempFolder temp = new("mc-runfolder-");
 
-    private string Pipeline(string model) => $$"""
+    private const string NamedConfig = """{"_name_or_path": "meta-llama/Llama-3.1-8B", "num_hidden_layers": 2}""";
+
+    private static string Pipeline(string model) => $$"""
         name: card-test
         model: {{model}}
         stages:
@@ -46,7 +48,10 @@ public sealed class RunFolderWriteTests : IDisposable
         var values = new MetricValues(new Dictionary<string, double> { ["arc_easy.acc"] = 0.25, ["parameters"] = 10 },
             new Dictionary<string, bool[]>());
         var outcome = new RunOutcome("card-test", Verdict.Passed, source, final, values, values, [], [],
-            [new StageRecord("prune", "prune", "aaaa", false, 1, 0, pruned), new StageRecord("heal", "finetune", "bbbb", false, 1, 0, healed)],
+            [
+                new StageRecord("prune", "prune", "aaaa", false, 1, 0, pruned),
+                new StageRecord("heal", "finetune", "bbbb", false, 1, 0, healed),
+            ],
             null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
         string folder = RunFolder.Write(outcome, PipelineConfigLoader.ToJson(yaml, "pruning.yaml"), context);
         return (folder, context.Cache.Root);
@@ -67,7 +72,7 @@ public sealed class RunFolderWriteTests : IDisposable
         };
         var (run, cache) = Write("{ source: base }", name => env.GetValueOrDefault(name), folder =>
         {
-            File.WriteAllText(Path.Combine(folder, "config.json"), """{"_name_or_path": "meta-llama/Llama-3.1-8B", "num_hidden_layers": 2}""");
+            File.WriteAllText(Path.Combine(folder, "config.json"), NamedConfig);
             File.WriteAllText(Path.Combine(folder, "README.md"), "---\nlicense: llama3.1\n---\n# Llama 3.1\n");
             File.WriteAllText(Path.Combine(folder, "LICENSE"), "LLAMA 3.1 COMMUNITY LICENSE AGREEMENT");
             File.WriteAllText(Path.Combine(folder, "USE_POLICY.md"), "# Llama 3.1 Acceptable Use Policy");
@@ -88,8 +93,9 @@ public sealed class RunFolderWriteTests : IDisposable
         Assert.Equal("stages.prune", finetune["nested"]![0]!.GetValue<string>());
 
         var manifest = Manifest(run);
-        Assert.Equal("""{"ci":"github-actions","commit":"0123456789abcdef0123456789abcdef01234567","run_url":"https://github.com/contoso/models/actions/runs/99"}""",
-            manifest["provenance"]!.ToJsonString());
+        const string Provenance = """{"ci":"github-actions","commit":"0123456789abcdef0123456789abcdef01234567",""" +
+                                  "\"run_url\":\"https://github.com/contoso/models/actions/runs/99\"}";
+        Assert.Equal(Provenance, manifest["provenance"]!.ToJsonString());
         Assert.Equal("meta-llama/Llama-3.1-8B", manifest["base_model"]!.GetValue<string>());
         Assert.Equal(["data/heal.txt", "base"], manifest["inputs"]!.AsArray().Select(i => i!["path"]!.GetValue<string>()));
         foreach (string file in Directory.EnumerateFiles(run, "*", SearchOption.AllDirectories))
@@ -102,7 +108,7 @@ public sealed class RunFolderWriteTests : IDisposable
     {
         var (run, _) = Write("{ source: base, id: contoso/base-8b, license: apache-2.0 }", _ => null, folder =>
         {
-            File.WriteAllText(Path.Combine(folder, "config.json"), """{"_name_or_path": "meta-llama/Llama-3.1-8B", "num_hidden_layers": 2}""");
+            File.WriteAllText(Path.Combine(folder, "config.json"), NamedConfig);
             File.WriteAllText(Path.Combine(folder, "README.md"), "---\nlicense: other\nlicense_name: x\n---\n");
         });
         var card = Card(run);

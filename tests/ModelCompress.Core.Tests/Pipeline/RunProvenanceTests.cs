@@ -23,8 +23,9 @@ public sealed class RunProvenanceTests
             ("SYSTEM_COLLECTIONURI", "https://dev.azure.com/contoso/"), ("SYSTEM_TEAMPROJECT", "Model Zoo"), ("BUILD_BUILDID", "77"));
         var provenance = RunProvenance.Read(env)!;
         Assert.Equal("https://dev.azure.com/contoso/Model%20Zoo/_build/results?buildId=77", provenance.RunUrl);
-        Assert.Equal("""{"ci":"azure-pipelines","commit":"fedcba9876543210fedcba9876543210fedcba98","run_url":"https://dev.azure.com/contoso/Model%20Zoo/_build/results?buildId=77"}""",
-            provenance.ToJson().ToJsonString());
+        const string Json = """{"ci":"azure-pipelines","commit":"fedcba9876543210fedcba9876543210fedcba98",""" +
+                            "\"run_url\":\"https://dev.azure.com/contoso/Model%20Zoo/_build/results?buildId=77\"}";
+        Assert.Equal(Json, provenance.ToJson().ToJsonString());
     }
 
     [Fact]
