@@ -67,7 +67,8 @@ public static partial class RunFolder
     {
         var json = JsonNode.Parse(File.ReadAllText(jsonFile));
         PublicPaths(json, context);
-        return json?.ToJsonString(JsonDefaults.Indented) ?? "null";
+        // A blob source written with a SAS token names it: redacted as in the manifest.
+        return Storage.BlobLocation.Redact(json?.ToJsonString(JsonDefaults.Indented) ?? "null");
     }
 
     private static void PublicPaths(JsonNode? node, RunContext context)
