@@ -14,9 +14,16 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public void RootPipeline_RunsEveryStage_PassesWithRealFigures_ThenFailsAStricterGateWithExitThree()
     {
-        Environment.SetEnvironmentVariable("MODELCOMPRESS_CACHE", Path.Combine(temp, "cache"));
+        string cache = Path.Combine(temp, "cache");
+        Environment.SetEnvironmentVariable("MODELCOMPRESS_CACHE", cache);
         string pipeline = Path.Combine(RepoPaths.Root, "pruning.yaml"), runs = Path.Combine(temp, "runs");
-        var (code, output, error) = CliTestData.RunInProcess("run", pipeline, "--out", runs, "--json");
+        // A CI run as the manifest sees it; only these variables reach the tool (no GITHUB_ACTIONS: no GitHub report is tried).
+        var ci = new Dictionary<string, string>
+        {
+            ["GITHUB_SHA"] = "0123456789abcdef0123456789abcdef01234567", ["GITHUB_SERVER_URL"] = "https://github.com",
+            ["GITHUB_REPOSITORY"] = "contoso/models", ["GITHUB_RUN_ID"] = "4242",
+        };
+        var (code, output, error) = CliTestData.RunInProcess(name => ci.GetValueOrDefault(name), "run", pipeline, "--out", runs, "--json");
         Assert.True(code == ExitCodes.Success, error);
         var results = JsonNode.Parse(output)!;
         Assert.Equal("passed", results["verdict"]!.GetValue<string>());
@@ -38,6 +45,17 @@ public sealed class RunCommandTests : IDisposable
         string run = Path.Combine(runs, "demo-pruned");
         Assert.StartsWith("# ✅ PASSED — demo-pruned", File.ReadAllText(Path.Combine(run, "report.md")));
         Assert.True(File.Exists(Path.Combine(run, "scores.svg")) && File.Exists(Path.Combine(run, "model", "README.md")));
+        DemoCard_HasHubFrontMatter_WithTheCandidatesResults(run, results);
+        var provenance = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "manifest.json")))!["provenance"]!;
+        Assert.Equal("0123456789abcdef0123456789abcdef01234567", provenance["commit"]!.GetValue<string>());
+        Assert.Equal("https://github.com/contoso/models/actions/runs/4242", provenance["run_url"]!.GetValue<string>());
+        // Neither the demo's asset cache nor the stage cache is named anywhere in the run folder.
+        foreach (string file in Directory.EnumerateFiles(run, "*", SearchOption.AllDirectories))
+        {
+            string text = File.ReadAllText(file);
+            Assert.False(text.Contains(cache, StringComparison.Ordinal), $"{file} names the asset cache {cache}");
+            Assert.False(text.Contains(Path.Combine(runs, ".cache"), StringComparison.Ordinal), $"{file} names the stage cache");
+        }
 
         var plan = CliTestData.RunInProcess("plan", pipeline, "--out", runs);
         Assert.Equal(0, plan.Code);
@@ -55,6 +73,31 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(ExitCodes.GateFailed, strict.Code);
         Assert.StartsWith("FAILED: report at", strict.Out);
         Assert.Contains("average.acc** min 0.999", File.ReadAllText(Path.Combine(run, "report.md")));
+    }
+
+    private static void DemoCard_HasHubFrontMatter_WithTheCandidatesResults(string run, JsonNode results)
+    {
+        string card = File.ReadAllText(Path.Combine(run, "model", "README.md")).ReplaceLineEndings("\n");
+        Assert.StartsWith("---\n", card);
+        string yaml = card[4..card.IndexOf("\n---\n", 4, StringComparison.Ordinal)];
+        var front = new YamlDotNet.Serialization.DeserializerBuilder().Build().Deserialize<Dictionary<string, object>>(yaml);
+        Assert.Equal("builtin:demo", front["base_model"]);
+        Assert.Equal("finetune", front["base_model_relation"]);
+        Assert.Equal("unknown", front["license"]);
+        Assert.Equal("text-generation", front["pipeline_tag"]);
+        Assert.Equal("transformers", front["library_name"]);
+        Assert.Equal(["builtin:demo/heal.txt"], (List<object>)front["datasets"]);
+        var index = (Dictionary<object, object>)((List<object>)front["model-index"]).Single();
+        Assert.Equal("demo-pruned", index["name"]);
+        var metrics = ((List<object>)index["results"]).Cast<Dictionary<object, object>>()
+            .SelectMany(r => ((List<object>)r["metrics"]).Cast<Dictionary<object, object>>()
+                .Select(m => ($"{((Dictionary<object, object>)r["dataset"])["name"]}.{m["type"]}", (string)m["value"])))
+            .ToList();
+        var candidate = results["candidate"]!.AsObject()
+            .Where(m => m.Key.Contains('.') && !m.Key.StartsWith("average.", StringComparison.Ordinal))
+            .Select(m => (m.Key, Math.Round(m.Value!.GetValue<double>(), 6).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(candidate, metrics);
+        Assert.Contains("Layer-pruned from `builtin:demo` by", card);
     }
 
     [Fact]

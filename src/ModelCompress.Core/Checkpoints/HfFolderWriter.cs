@@ -4,8 +4,9 @@ namespace ModelCompress.Core.Checkpoints;
 
 /// <summary>
 /// The one writer of Hugging Face model folders, for save, prune and the fine-tune export: the safetensors file(s) (sharded
-/// with an index above the shard size), config.json, the tokenizer and generation files of a source folder, then any extra
-/// files. Everything is written under a temporary name and renamed into place, so the folder appears complete or not at all.
+/// with an index above the shard size), config.json, the tokenizer, generation and licence files of a source folder (a
+/// redistributed Llama must carry its LICENSE and USE_POLICY.md: <see cref="IsLicenceFile"/>), then any extra files.
+/// Everything is written under a temporary name and renamed into place, so the folder appears complete or not at all.
 /// </summary>
 public static class HfFolderWriter
 {
@@ -32,7 +33,7 @@ public static class HfFolderWriter
         staging.Commit();
     }
 
-    /// <summary>Copies the tokenizer and generation files that exist in <paramref name="from"/>.</summary>
+    /// <summary>Copies the tokenizer, generation and licence files that exist in <paramref name="from"/>.</summary>
     public static void CopySideFiles(string from, string to)
     {
         foreach (string name in SideFiles)
@@ -40,5 +41,36 @@ public static class HfFolderWriter
             string source = Path.Combine(from, name);
             if (File.Exists(source)) File.Copy(source, Path.Combine(to, name), overwrite: true);
         }
+        CopyLicenceFiles(from, to);
     }
+
+    /// <summary>Copies the licence and notice files of <paramref name="from"/> (<see cref="IsLicenceFile"/>), names kept.</summary>
+    public static IReadOnlyList<string> CopyLicenceFiles(string from, string to, bool overwrite = true)
+    {
+        var names = LicenceFiles(from);
+        foreach (string name in names)
+        {
+            string target = Path.Combine(to, name);
+            if (overwrite || !File.Exists(target)) File.Copy(Path.Combine(from, name), target, overwrite: true);
+        }
+        return names;
+    }
+
+    /// <summary>The licence and notice files directly in <paramref name="folder"/>, in ordinal order.</summary>
+    public static IReadOnlyList<string> LicenceFiles(string folder) =>
+        [.. Directory.EnumerateFiles(folder).Select(Path.GetFileName).OfType<string>().Where(IsLicenceFile).Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// A licence or notice file, by name and in any case: LICENSE, LICENCE, COPYING, NOTICE or USE_POLICY, bare or with a
+    /// .txt, .md or .rst extension, or followed by a suffix (LICENSE-APACHE, LICENSE_llama3.1.txt).
+    /// </summary>
+    public static bool IsLicenceFile(string name)
+    {
+        string upper = name.ToUpperInvariant();
+        string stem = Path.GetExtension(upper) is "" or ".TXT" or ".MD" or ".RST" ? Path.GetFileNameWithoutExtension(upper) : upper;
+        return LicenceStems.Any(s => stem == s || stem.StartsWith(s + "-", StringComparison.Ordinal)
+                                                 || stem.StartsWith(s + "_", StringComparison.Ordinal));
+    }
+
+    private static readonly string[] LicenceStems = ["LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY"];
 }

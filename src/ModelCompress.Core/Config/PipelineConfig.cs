@@ -14,7 +14,11 @@ public sealed record PipelineConfig(
     public string Resolve(string path) => path.Contains("://", StringComparison.Ordinal) ? path : Path.GetFullPath(path, BaseDirectory);
 }
 
-public sealed record ModelSource(string Source, string? Revision);
+/// <summary>
+/// The <c>model:</c> block: where the base model comes from (<see cref="Source"/>), a label for its version, and what the
+/// published model card says of it: its Hugging Face Hub id (<see cref="Id"/>) and the licence it is released under.
+/// </summary>
+public sealed record ModelSource(string Source, string? Revision, string? Id = null, string? License = null);
 
 public sealed record ComputeConfig(string Device, string Dtype, int Threads, long Seed);
 

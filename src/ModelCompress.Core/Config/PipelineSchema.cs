@@ -16,6 +16,12 @@ public static class PipelineSchema
                       "http://127.0.0.1:PORT/devstoreaccount1/CONTAINER/PREFIX) pulled into a local cache keyed by blob ETag.")
             with { Required = true },
         Str("revision", "A label for the source's version (commit, blob snapshot), recorded in the manifest."),
+        Str("id", "The base model's Hugging Face Hub id (meta-llama/Llama-3.1-8B): the model card's base_model. Default: the " +
+                  "_name_or_path of the base's config.json when it is a Hub id, else model.source as written.")
+            with { Pattern = (@"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$", "a Hub id: OWNER/NAME or NAME") },
+        Str("license", "The model card's licence, a Hub licence id (apache-2.0, llama3.1, other). Default: the licence in the " +
+                       "front matter of the base folder's README.md, else unknown.")
+            with { Pattern = (@"^[a-z0-9][a-z0-9._-]*$", "a Hub licence id in lower case: apache-2.0, mit, llama3.1, other") },
     ]);
 
     public static readonly ObjectSpec Compute = new("compute", "Where and how to compute.",

@@ -12,6 +12,8 @@ public static class StarterConfig
 
         model:
           source: models/base            # a Hugging Face folder, or az://ACCOUNT/CONTAINER/PREFIX
+          # id: meta-llama/Llama-3.1-8B  # the Hub id the model card names as base_model
+          # license: llama3.1            # the card's licence (default: the base folder's README.md front matter)
 
         compute:
           device: auto                   # auto | cpu | cuda

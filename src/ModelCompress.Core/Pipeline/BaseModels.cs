@@ -49,8 +49,8 @@ internal static class BaseModels
     {
         string source = run.Config.Model.Source;
         if (BlobLocation.IsBlobUrl(source))
-            return run.Options.BlobCache()
-                .PullAsync(BlobLocation.Parse(source), run.Progress, run.Cancellation).GetAwaiter().GetResult().Folder;
+            return run.Remember(run.Options.BlobCache()
+                .PullAsync(BlobLocation.Parse(source), run.Progress, run.Cancellation).GetAwaiter().GetResult().Folder, source);
         string folder = run.Resolve(source);
         if (!Directory.Exists(folder)) throw new InvalidInputException($"model.source '{source}': folder {folder} not found.");
         return folder;

@@ -25,6 +25,7 @@ public sealed record RunOptions(string OutRoot, bool Resume = false, IProgressSi
 public sealed class RunContext
 {
     private readonly Dictionary<string, string> folderHashes = [];
+    private readonly Dictionary<string, string> written = [];
 
     public RunContext(PipelineConfig config, RunOptions options)
     {
@@ -51,10 +52,42 @@ public sealed class RunContext
     /// file.</summary>
     public string Resolve(string path)
     {
-        if (!path.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal)) return Config.Resolve(path);
+        if (!path.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal)) return Remember(Config.Resolve(path), path);
         string root = DemoAssets.Ensure(Options.AssetRoot, Progress);
         string rest = path[DemoAssets.Scheme.Length..].TrimStart('/');
-        return rest.Length == 0 ? DemoAssets.Model(root) : Path.Combine(root, rest);
+        return Remember(rest.Length == 0 ? DemoAssets.Model(root) : Path.Combine(root, rest), path);
+    }
+
+    /// <summary>
+    /// What a run folder says instead of a local path: the path as pruning.yaml wrote it (<c>builtin:demo/heal.txt</c>, a blob
+    /// URL, a relative path) when the run resolved it, <c>stages.ID</c> for a stage's output, the file name for anything else
+    /// under a cache; other paths unchanged. Cache paths are machine-local and never reach a run folder.
+    /// </summary>
+    public string PublicName(string path)
+    {
+        if (path.Contains("://", StringComparison.Ordinal) || !Path.IsPathRooted(path)) return path;
+        string full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
+        if (written.TryGetValue(full, out string? name)) return name;
+        if (StageOfOutput?.Invoke(full) is { } stage) return $"stages.{stage}";
+        bool cached = IsUnder(full, Cache.Root) || IsUnder(full, Options.AssetRoot);
+        return cached ? Path.GetFileName(full) : full;
+    }
+
+    /// <summary>The id of the stage whose output folder holds a path, when known (set by the runner from its ledger).</summary>
+    internal Func<string, string?>? StageOfOutput { get; set; }
+
+    /// <summary>Remembers that <paramref name="resolved"/> was written as <paramref name="asWritten"/>; returns it.</summary>
+    internal string Remember(string resolved, string asWritten)
+    {
+        if (!resolved.Contains("://", StringComparison.Ordinal))
+            written[Path.GetFullPath(resolved).TrimEnd(Path.DirectorySeparatorChar)] = asWritten;
+        return resolved;
+    }
+
+    internal static bool IsUnder(string path, string folder)
+    {
+        string root = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        return (Path.GetFullPath(path) + Path.DirectorySeparatorChar).StartsWith(root, StringComparison.Ordinal);
     }
 
     /// <summary>A stage key: sha256 of the parts (as JSON), the tool version and the compute settings that change results.</summary>

@@ -44,7 +44,7 @@ public static partial class RunFolder
 
     /// <summary>
     /// The run in folder <paramref name="dir"/>: its results.json (required; fields it lacks read as empty, a verdict other
-    /// than "passed" as <see cref="Verdict.GateFailed"/>), its manifest.json's times, model source and stages (when it has a
+    /// than "passed" as <see cref="Verdict.GateFailed"/>), its manifest.json's times, model source, base model and stages (when it has a
     /// readable one) and which charts it holds.
     /// </summary>
     public static RunSummary Read(string dir)
@@ -63,6 +63,7 @@ public static partial class RunFolder
             Started = Time(manifest?["started"]),
             Finished = Time(manifest?["finished"]),
             ModelSource = manifest?["effective_config"]?["model"]?["source"]?.GetValue<string>(),
+            BaseModel = manifest?["base_model"]?.GetValue<string>(),
             Charts = [.. new[] { RunSummary.ScoresChart, RunSummary.TasksChart }.Where(c => File.Exists(Path.Combine(dir, c)))],
         };
     }

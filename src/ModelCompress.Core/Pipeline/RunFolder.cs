@@ -21,12 +21,18 @@ public static partial class RunFolder
         using var staging = new StagingFolder(target);
         string model = Path.Combine(staging.Staging, "model");
         Directory.CreateDirectory(model);
+        context.StageOfOutput = path => run.Stages.FirstOrDefault(s => RunContext.IsUnder(path, s.Output))?.Id;
         foreach (string file in Directory.EnumerateFiles(run.FinalModel))
-            File.Copy(file, Path.Combine(model, Path.GetFileName(file)));
-        string finetune = Path.Combine(run.FinalModel, "finetune.json");
+        {
+            string copy = Path.Combine(model, Path.GetFileName(file));
+            if (PathReports.Contains(Path.GetFileName(file))) File.WriteAllText(copy, WithPublicPaths(file, context));
+            else File.Copy(file, copy);
+        }
+        // Stage outputs made before licence files travelled lack them: the base folder's always reach the model.
+        HfFolderWriter.CopyLicenceFiles(run.BaseModel, model, overwrite: false);
         var summary = run.Summary();
-        string? healing = File.Exists(finetune) ? Healing(finetune) : null;
-        File.WriteAllText(Path.Combine(model, "README.md"), ModelCard.Write(summary, run.BaseModel, healing));
+        var origin = Origin(run, context, model);
+        File.WriteAllText(Path.Combine(model, "README.md"), ModelCard.Write(summary, origin));
 
         Write(staging.Staging, ResultsFile, Results(summary).ToJsonString(JsonDefaults.Indented));
         Write(staging.Staging, ReportFile, RunReport.Markdown(summary));
@@ -43,19 +49,75 @@ public static partial class RunFolder
             Write(staging.Staging, RunSummary.TasksChart, SvgBarChart.RenderPairs("baseline vs candidate", tasks,
                 tasks.Select(t => run.Baseline.Values[t]).ToList(), tasks.Select(t => run.Candidate.Values[t]).ToList(),
                 "baseline", "candidate"));
-        var inputs = new Dictionary<string, string>(context.Inputs) { [run.BaseModel] = context.HashFolder(run.BaseModel) };
+        var inputs = context.Inputs.Append(KeyValuePair.Create(run.BaseModel, context.HashFolder(run.BaseModel)))
+            .Select(i => (context.PublicName(i.Key), i.Value)).Distinct().ToList();
+        var provenance = RunProvenance.Read(context.Options.Environment ?? System.Environment.GetEnvironmentVariable);
         // A SAS token in model.source must not reach the manifest.
-        string manifest = RunManifest.Write(run, effectiveConfig, inputs, context.Seed).ToJsonString(JsonDefaults.Indented);
+        string manifest = RunManifest.Write(run, effectiveConfig, inputs, context.Seed, origin, provenance)
+            .ToJsonString(JsonDefaults.Indented);
         Write(staging.Staging, ManifestFile, Storage.BlobLocation.Redact(manifest));
         staging.Commit();
         return target;
     }
 
+    // The model's reports that name files: their paths are rewritten to what pruning.yaml wrote (no cache path leaves the run).
+    private static readonly HashSet<string> PathReports = new(StringComparer.Ordinal) { "finetune.json", "pruning.json" };
+
+    private static string WithPublicPaths(string jsonFile, RunContext context)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(jsonFile));
+        PublicPaths(json, context);
+        // A blob source written with a SAS token names it: redacted as in the manifest.
+        return Storage.BlobLocation.Redact(json?.ToJsonString(JsonDefaults.Indented) ?? "null");
+    }
+
+    private static void PublicPaths(JsonNode? node, RunContext context)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj.ToList())
+                    if (value is JsonValue v && v.TryGetValue(out string? text)) obj[key] = context.PublicName(text);
+                    else PublicPaths(value, context);
+                break;
+            case JsonArray array:
+                for (int i = 0; i < array.Count; i++)
+                    if (array[i] is JsonValue v && v.TryGetValue(out string? text)) array[i] = context.PublicName(text);
+                    else PublicPaths(array[i], context);
+                break;
+        }
+    }
+
+    // What the card says of the base model: model.id, else the base's own Hub id, else model.source as written (redacted).
+    private static ModelOrigin Origin(RunOutcome run, RunContext context, string model)
+    {
+        var config = context.Config.Model;
+        var card = BaseModelCard.Read(run.BaseModel);
+        string? hubId = config.Id ?? card.HubId;
+        string license = config.License ?? card.License ?? "unknown";
+        bool fromCard = config.License is null && card.License is not null;
+        var datasets = context.Config.Stages.OfType<Stages.FinetuneStage>().Select(f => DatasetName(f.Data)).Distinct().ToList();
+        string finetune = Path.Combine(model, "finetune.json");
+        return new ModelOrigin(hubId ?? Storage.BlobLocation.Redact(config.Source), license, datasets,
+            File.Exists(finetune) ? Healing(finetune) : null)
+        {
+            BaseModelOnHub = hubId is not null,
+            LicenseName = fromCard ? card.LicenseName : null,
+            LicenseLink = fromCard ? card.LicenseLink : null,
+            LicenceFiles = HfFolderWriter.LicenceFiles(model),
+        };
+    }
+
+    // Healing data by name: builtin:demo/… and URLs as written (redacted), local files by file name.
+    private static string DatasetName(string data) =>
+        data.StartsWith(Demo.DemoAssets.Scheme, StringComparison.Ordinal) ? data
+        : data.Contains("://", StringComparison.Ordinal) ? Storage.BlobLocation.Redact(data) : Path.GetFileName(data);
+
     private static string Healing(string finetuneJson)
     {
         var json = JsonNode.Parse(File.ReadAllText(finetuneJson))!;
-        return $"{json["method"]} on `{Path.GetFileName(json["data"]?.GetValue<string>() ?? "")}`, {json["steps"]} steps, " +
-               $"{json["trainable_parameters"]:N0} trainable parameters";
+        return $"{json["method"]} on `{json["data"]}`, {json["steps"]} steps, " +
+               $"{json["trainable_parameters"]?.GetValue<long>():N0} trainable parameters";
     }
 
     private static void Write(string folder, string name, string text) => File.WriteAllText(Path.Combine(folder, name), text);

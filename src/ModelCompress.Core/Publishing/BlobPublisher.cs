@@ -165,7 +165,7 @@ public sealed class BlobPublisher(BlobClients? clients = null)
             string id = $"{time:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(manifest)))[..8]}";
             string removed = string.Join(',', run.Pruning.SelectMany(p => p.RemovedLayers));
             return new RunInfo(run.Name, id, run.Passed ? "passed" : "failed", time.ToString("O", CultureInfo.InvariantCulture),
-                run.ModelSource ?? "", removed);
+                run.BaseModel ?? run.ModelSource ?? "", removed);
         }
 
         public Dictionary<string, string> Metadata(string sha256) => new()

@@ -27,6 +27,9 @@ public sealed record RunSummary(
     /// <summary>The pipeline's <c>model.source</c> as the manifest records it (SAS tokens redacted); null without a manifest.</summary>
     public string? ModelSource { get; init; }
 
+    /// <summary>The base model the model card names (manifest.json's <c>base_model</c>: a Hub id or the source as written).</summary>
+    public string? BaseModel { get; init; }
+
     /// <summary>The charts the run folder holds (<see cref="ScoresChart"/>, <see cref="TasksChart"/>).</summary>
     public IReadOnlyList<string> Charts { get; init; } = [];
 

@@ -119,6 +119,21 @@ public sealed class PipelineConfigTests
     }
 
     [Fact]
+    public void ModelIdAndLicense_AreOptional_AndMustBeHubIds()
+    {
+        const string Stages = "stages:\n  - { id: p, type: prune, layers: \"1\" }\n";
+        var plain = PipelineConfigLoader.Parse("name: x\nmodel: { source: m }\n" + Stages, "p.yaml").Model;
+        Assert.Equal(new ModelSource("m", null), plain);
+        var named = PipelineConfigLoader.Parse("name: x\nmodel: { source: m, id: meta-llama/Llama-3.1-8B, license: llama3.1 }\n" + Stages,
+            "p.yaml").Model;
+        Assert.Equal(new ModelSource("m", null, "meta-llama/Llama-3.1-8B", "llama3.1"), named);
+        var messages = Assert.Throws<ConfigException>(() => PipelineConfigLoader.Parse(
+            "name: x\nmodel: { source: m, id: /home/me/llama, license: Apache 2.0 }\n" + Stages, "p.yaml")).Errors.Select(e => e.Message).ToList();
+        Assert.Equal(["'/home/me/llama' is not a Hub id: OWNER/NAME or NAME.",
+            "'Apache 2.0' is not a Hub licence id in lower case: apache-2.0, mit, llama3.1, other."], messages);
+    }
+
+    [Fact]
     public void MmluCategoryGates_NeedAnMmluEvaluation()
     {
         const string Gate = "gates:\n  - { metric: mmlu_stem.acc, max_drop: 0.05 }\n";

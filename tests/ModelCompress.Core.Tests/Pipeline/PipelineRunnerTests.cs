@@ -38,6 +38,19 @@ public sealed class PipelineRunnerTests(StoriesRecipeFixture recipe) : IClassFix
     }
 
     [Fact]
+    public void RunFolder_NamesNoStageCachePath_AndItsCardNamesTheSourceAsWritten()
+    {
+        string folder = Path.Combine(recipe.Out, "stories-recipe"), cache = Path.Combine(recipe.Out, ".cache");
+        foreach (string file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+            Assert.False(File.ReadAllText(file).Contains(cache, StringComparison.Ordinal), $"{file} names the stage cache {cache}");
+        var card = Reporting.ModelCardTests.FrontMatter(File.ReadAllText(Path.Combine(folder, "model", "README.md")));
+        Assert.Equal(recipe.Outcome.BaseModel, card["base_model"]);
+        Assert.Equal(["tinystories_valid_head.txt"], (List<object>)card["datasets"]);
+        var results = (List<object>)Reporting.ModelCardTests.Path(card, "model-index", 0, "results");
+        Assert.Equal(["ARC-Easy", "HellaSwag", "WikiText-2"], results.Select(r => Reporting.ModelCardTests.Path(r, "dataset", "name")));
+    }
+
+    [Fact]
     public void SecondIdenticalRun_DoesNoWork_AndGivesTheSameResults()
     {
         var again = recipe.Run(recipe.Out);

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs.Models;
 using ModelCompress.Cli;
+using ModelCompress.Core.Gates;
+using ModelCompress.Core.Pipeline;
 using ModelCompress.Core.Publishing;
 using ModelCompress.Core.Storage;
 
@@ -13,7 +15,8 @@ public sealed class BlobPublishTests(Azurite azurite) : IDisposable
     private readonly TempFolder temp = new("mc-publish-");
 
     /// <summary>A run folder as <c>dotnet compress run</c> writes it (model/, results.json, report.md, a chart, manifest.json).</summary>
-    private string RunFolder(string name, string verdict = "passed", string finished = "2026-11-28T10:00:00.0000000+00:00", string folder = "run")
+    private string RunFolder(string name, string verdict = "passed", string finished = "2026-11-28T10:00:00.0000000+00:00", string folder = "run",
+        string? baseModel = null)
     {
         string dir = Path.Combine(temp, folder, name);
         ModelFolders.Create(Path.Combine(dir, "model"));
@@ -24,6 +27,12 @@ public sealed class BlobPublishTests(Azurite azurite) : IDisposable
         File.WriteAllText(Path.Combine(dir, "manifest.json"),
             new JsonObject { ["name"] = name, ["finished"] = finished, ["verdict"] = verdict,
                 ["effective_config"] = new JsonObject { ["model"] = new JsonObject { ["source"] = "az://acct/models/base?sv=1&sig=SECRET" } } }.ToJsonString());
+        if (baseModel is not null)
+        {
+            var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "manifest.json")))!;
+            manifest["base_model"] = baseModel;
+            File.WriteAllText(Path.Combine(dir, "manifest.json"), manifest.ToJsonString());
+        }
         return dir;
     }
 
@@ -129,6 +138,44 @@ public sealed class BlobPublishTests(Azurite azurite) : IDisposable
         Assert.Contains("publishing to http://127.0.0.1:9/devstoreaccount1/models/pruned failed", error.Message);
         Assert.Equal(ExitCodes.PublishFailed, CliApp.ExitCodeOf(error));
         Assert.Equal(before, Directory.EnumerateFiles(run, "*", SearchOption.AllDirectories).Count());
+    }
+
+    [Fact]
+    public async Task Publish_BaseModelMetadata_IsTheBaseModelTheCardNames()
+    {
+        string run = RunFolder("named", baseModel: "meta-llama/Llama-3.1-8B");
+        var target = azurite.NewContainer("pruned");
+        var result = await new BlobPublisher(azurite.Clients).PublishAsync(run, target);
+        var blob = azurite.Container(target).GetBlobClient(target.BlobName($"named/{result.RunId}/model/config.json"));
+        Assert.Equal("meta-llama/Llama-3.1-8B", (await blob.GetPropertiesAsync()).Value.Metadata["base_model"]);
+    }
+
+    [Fact]
+    public async Task Publish_RunOfABlobSource_NamesTheSourceUrl_NeverTheAssetCache()
+    {
+        var source = azurite.NewContainer("base");
+        ModelFolders.Upload(azurite, ModelFolders.Create(Path.Combine(temp, "source")), source);
+        string yaml = $"name: from-blob\nmodel: {{ source: '{source}' }}\nstages: []\n";
+        var config = PipelineConfigLoader.Parse(yaml, "pruning.yaml");
+        string assets = Path.Combine(temp, "assets");
+        var context = new RunContext(config, new RunOptions(Path.Combine(temp, "runs"), AssetCache: assets)
+            { Environment = Azurite.EmulatorEnvironment });
+        // The base model as a run resolves it (pulled into the asset cache); the tiny fixture has no real weights to prune.
+        string pulled = StageWalk.ForRun(context).Base.Path;
+        var values = new MetricValues(new Dictionary<string, double> { ["parameters"] = 1 }, new Dictionary<string, bool[]>());
+        var outcome = new RunOutcome("from-blob", Verdict.Passed, pulled, pulled, values, values, [], [], [], null,
+            DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        string run = Core.Pipeline.RunFolder.Write(outcome, PipelineConfigLoader.ToJson(yaml, "pruning.yaml"), context);
+
+        foreach (string file in Directory.EnumerateFiles(run, "*", SearchOption.AllDirectories))
+            Assert.False(File.ReadAllText(file).Contains(assets, StringComparison.Ordinal), $"{file} names the asset cache");
+        Assert.Contains($"base_model: \"{source}\"", File.ReadAllText(Path.Combine(run, "model", "README.md")));
+        var target = azurite.NewContainer("pruned");
+        var result = await new BlobPublisher(azurite.Clients).PublishAsync(run, target);
+        var blob = azurite.Container(target).GetBlobClient(target.BlobName($"from-blob/{result.RunId}/model/config.json"));
+        var metadata = (await blob.GetPropertiesAsync()).Value.Metadata;
+        Assert.Equal(source.ToString(), metadata["base_model"]);
+        Assert.All(metadata.Values, v => Assert.DoesNotContain(assets, v, StringComparison.Ordinal));
     }
 
     public void Dispose() => temp.Dispose();
