@@ -20,10 +20,20 @@ internal sealed class PngImage
         get { int i = (y * Width + x) * 4; return (pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]); }
     }
 
-    /// <summary>Renders an SVG file with Debian's rsvg-convert (package librsvg2-bin) and decodes the PNG.</summary>
+    /// <summary>Pixels darker than near-white: what the chart drew on its background.</summary>
+    public int Drawn()
+    {
+        int drawn = 0;
+        for (int y = 0; y < Height; y++)
+            for (int x = 0; x < Width; x++)
+                if (this[x, y] is var (r, g, b, _) && r + g + b < 600) drawn++;
+        return drawn;
+    }
+
+    /// <summary>Renders an SVG file with Debian's rsvg-convert (package librsvg2-bin) to a temporary PNG and decodes it.</summary>
     public static PngImage Render(string svgPath)
     {
-        string png = Path.ChangeExtension(svgPath, ".png");
+        string png = Path.Combine(Path.GetTempPath(), $"mc-chart-{Guid.NewGuid():N}.png");
         ProcessStartInfo start = new("rsvg-convert", ["-o", png, svgPath]) { RedirectStandardError = true };
         Process process;
         try { process = Process.Start(start)!; }
@@ -37,7 +47,8 @@ internal sealed class PngImage
             process.WaitForExit();
             if (process.ExitCode != 0) throw new InvalidOperationException($"rsvg-convert {svgPath} failed: {error}");
         }
-        return Decode(File.ReadAllBytes(png));
+        try { return Decode(File.ReadAllBytes(png)); }
+        finally { File.Delete(png); }
     }
 
     public static PngImage Decode(byte[] png)

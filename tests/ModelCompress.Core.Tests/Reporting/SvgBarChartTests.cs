@@ -70,10 +70,7 @@ public sealed class SvgBarChartTests : IDisposable
             File.WriteAllText(path, text);
             var png = PngImage.Render(path);
             Assert.Equal((255, 255, 255, 255), png[0, 0]); // the chart's own white background, readable in dark mode too
-            int drawn = 0;
-            for (int y = 0; y < png.Height; y++)
-                for (int x = 0; x < png.Width; x++)
-                    if (png[x, y] is var (r, g, b, _) && r + g + b < 600) drawn++;
+            int drawn = png.Drawn();
             Assert.True(drawn > png.Width * png.Height / 20, $"{name}.png: only {drawn} of {png.Width * png.Height} pixels drawn");
         }
         // Red pixels in the slot of layer 7, whose value is 0: its bar is drawn 3 px tall with a dark red outline.
