@@ -17,7 +17,7 @@ public sealed record RunSummary(
     /// <summary>The candidate's metrics after each evaluate stage, in order (the last one is <see cref="Candidate"/>).</summary>
     public IReadOnlyList<StageMetrics> Evaluations { get; init; } = [];
 
-    /// <summary>The baseline's sample sizes, standard errors and chance levels by metric (results.json's <c>statistics.baseline</c>).</summary>
+    /// <summary>The baseline's sample sizes, standard errors and chance levels by metric (<c>statistics.baseline</c>).</summary>
     public IReadOnlyDictionary<string, MetricStats> BaselineStats { get; init; } = new Dictionary<string, MetricStats>();
 
     /// <summary>The candidate's sample sizes, standard errors and chance levels by metric (<c>statistics.candidate</c>).</summary>

@@ -77,7 +77,8 @@ public static class SvgBarChart
             foreach (var (value, x, fill, who) in new[]
                      { (first[i], centres[i] - barWidth, First, firstLegend), (second[i], centres[i], Kept, secondLegend) })
             {
-                chart.Bar(x + 1, barWidth - 2, value, fill, null, $"{labels[i]} {who}: {value.ToString("G4", CultureInfo.InvariantCulture)}");
+                string hover = $"{labels[i]} {who}: {value.ToString("G4", CultureInfo.InvariantCulture)}";
+                chart.Bar(x + 1, barWidth - 2, value, fill, null, hover);
                 chart.ValueLabel(x + barWidth / 2, value, barWidth);
             }
             if (chance?[i] is double level) chart.Level(centres[i] - barWidth - 4, 2 * barWidth + 8, level, Chance);

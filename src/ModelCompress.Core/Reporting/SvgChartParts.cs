@@ -26,7 +26,7 @@ internal sealed class SvgChartParts(StringBuilder svg, int left, int top, int pl
         return [.. Enumerable.Range(0, (int)Math.Round((last - first) / step) + 1).Select(i => Clean(first + i * step))];
     }
 
-    /// <summary>Estimated width in pixels of <paramref name="text"/> at <paramref name="size"/> (a sans-serif average, rounded up).</summary>
+    /// <summary>Estimated width in pixels of <paramref name="text"/> at <paramref name="size"/> (a generous sans-serif average).</summary>
     public static int TextWidth(string text, int size) => (int)Math.Ceiling(text.Length * size * 0.62);
 
     public static void Open(StringBuilder svg, int width, int height, string title)
@@ -66,7 +66,8 @@ internal sealed class SvgChartParts(StringBuilder svg, int left, int top, int pl
         }
         svg.Append($"  <line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{top + plotHeight}\" stroke=\"#555\"/>\n");
         int middle = top + plotHeight / 2;
-        svg.Append($"  <text x=\"14\" y=\"{middle}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {middle})\">{Esc(axisTitle)}</text>\n");
+        svg.Append($"  <text x=\"14\" y=\"{middle}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {middle})\">" +
+                   $"{Esc(axisTitle)}</text>\n");
     }
 
     /// <summary>The baseline at zero (or the axis bottom), a tick and a label under each category centre, and the axis title.</summary>
@@ -80,7 +81,8 @@ internal sealed class SvgChartParts(StringBuilder svg, int left, int top, int pl
             string x = F(centres[i]);
             svg.Append($"  <line x1=\"{x}\" y1=\"{bottom}\" x2=\"{x}\" y2=\"{bottom + 5}\" stroke=\"#555\"/>");
             svg.Append(rotate
-                ? $"<text x=\"{x}\" y=\"{bottom + 16}\" text-anchor=\"end\" transform=\"rotate(-30 {x} {bottom + 16})\">{Esc(labels[i])}</text>\n"
+                ? $"<text x=\"{x}\" y=\"{bottom + 16}\" text-anchor=\"end\" transform=\"rotate(-30 {x} {bottom + 16})\">" +
+                  $"{Esc(labels[i])}</text>\n"
                 : $"<text x=\"{x}\" y=\"{bottom + 17}\" text-anchor=\"middle\">{Esc(labels[i])}</text>\n");
         }
         if (axisTitle.Length > 0)
@@ -108,7 +110,8 @@ internal sealed class SvgChartParts(StringBuilder svg, int left, int top, int pl
         if (vertical)
         {
             double y = value < 0 ? end + 4 : end - 4;
-            svg.Append($"  <text x=\"{F(centre + 3)}\" y=\"{F(y)}\" font-size=\"{ValueSize}\" text-anchor=\"{(value < 0 ? "end" : "start")}\" " +
+            string anchor = value < 0 ? "end" : "start";
+            svg.Append($"  <text x=\"{F(centre + 3)}\" y=\"{F(y)}\" font-size=\"{ValueSize}\" text-anchor=\"{anchor}\" " +
                        $"transform=\"rotate(-90 {F(centre + 3)} {F(y)})\">{text}</text>\n");
         }
         else

@@ -76,10 +76,11 @@ public sealed class GateTests
         {
             Stats = new Dictionary<string, MetricStats> { ["arc_easy.acc"] = new(100, 0.05, 0.25) },
         };
-        var verdict = Assert.Single(GateEvaluator.Evaluate([new GateConfig("arc_easy.acc", 0.2, null, null, null, null)], baseline, candidate));
+        var verdict = Assert.Single(
+            GateEvaluator.Evaluate([new GateConfig("arc_easy.acc", 0.2, null, null, null, null)], baseline, candidate));
         Assert.True(verdict.Passed);
-        Assert.Equal("0.3 ≥ 0.2 ⚠️ the candidate's arc_easy.acc 0.3 ± 0.05 (n = 100) is within 2 standard errors of chance (0.25): " +
-                     "a broken model scores at chance.", verdict.Detail);
+        Assert.Equal("0.3 ≥ 0.2 ⚠️ the candidate's arc_easy.acc 0.3 ± 0.05 (n = 100) is within 2 standard errors of chance " +
+                     "(0.25): a broken model scores at chance.", verdict.Detail);
     }
 
     [Theory]

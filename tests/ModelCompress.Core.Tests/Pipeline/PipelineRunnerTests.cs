@@ -37,7 +37,8 @@ public sealed class PipelineRunnerTests(StoriesRecipeFixture recipe) : IClassFix
         var arc = run.Candidate.Stats["arc_easy.acc"];
         Assert.Equal(40, arc.N);
         Assert.InRange(arc.Chance!.Value, 0.24, 0.27);
-        Assert.Contains($"- ⚠️ the candidate's arc_easy.acc 0.2 ± {arc.Stderr!.Value:0.####} (n = 40) is within 2 standard errors", report);
+        Assert.Contains($"- ⚠️ the candidate's arc_easy.acc 0.2 ± {arc.Stderr!.Value:0.####} (n = 40) is within 2 standard errors",
+            report);
         foreach (string chart in new[] { "scores.svg", "tasks.svg" }) // the reverse-order staircase and the two tasks
         {
             var png = Reporting.PngImage.Render(Path.Combine(folder, chart));

@@ -23,8 +23,14 @@ public sealed class RunReportTests
         Started = new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero),
         Finished = new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero),
         Charts = [RunSummary.TasksChart],
-        BaselineStats = new Dictionary<string, MetricStats> { ["facts.acc"] = new(72, 0.0303, 0.25), ["heldout.word_perplexity"] = new(53) },
-        CandidateStats = new Dictionary<string, MetricStats> { ["facts.acc"] = new(72, 0.0335, 0.25), ["heldout.word_perplexity"] = new(53) },
+        BaselineStats = new Dictionary<string, MetricStats>
+        {
+            ["facts.acc"] = new(72, 0.0303, 0.25), ["heldout.word_perplexity"] = new(53),
+        },
+        CandidateStats = new Dictionary<string, MetricStats>
+        {
+            ["facts.acc"] = new(72, 0.0335, 0.25), ["heldout.word_perplexity"] = new(53),
+        },
     };
 
     // A broken export: the candidate scores 0.3 ± 0.05 on a four-choice task, 1 stderr from chance.
@@ -47,7 +53,8 @@ public sealed class RunReportTests
             Assert.Contains(line, review);
         Assert.Contains(removed, report);
         Assert.Contains("| new.metric |  | — | — | 1 |  |", report);
-        Assert.Contains("| facts.acc | max_drop 0.01 | 72 | 0.93 ± 0.0303 | 0.9123 ± 0.0335 | ❌ dropped 0.0177 > 0.01 \\| by 0.0077 |", review);
+        Assert.Contains("| facts.acc | max_drop 0.01 | 72 | 0.93 ± 0.0303 | 0.9123 ± 0.0335 | ❌ dropped 0.0177 > 0.01 \\| by 0.0077 |",
+            review);
     }
 
     [Fact]
@@ -56,7 +63,8 @@ public sealed class RunReportTests
         const string Warning = "- ⚠️ the candidate's facts.acc 0.3 ± 0.05 (n = 72) is within 2 standard errors of chance (0.25): " +
                                "a broken model scores at chance.";
         Assert.Equal([Warning[2..]], AtChance.ChanceWarnings);
-        Assert.Contains($"The model was not published.\n\n{Warning}\n\nRemoved layers", RunReport.Markdown(AtChance).ReplaceLineEndings("\n"));
+        Assert.Contains($"The model was not published.\n\n{Warning}\n\nRemoved layers",
+            RunReport.Markdown(AtChance).ReplaceLineEndings("\n"));
         Assert.Contains($"{Warning}\n\nRemoved layers", RunReport.Review(AtChance, [], null, null).ReplaceLineEndings("\n"));
         Assert.Empty(Failed.ChanceWarnings);
     }

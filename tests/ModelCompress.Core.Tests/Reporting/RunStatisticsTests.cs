@@ -24,12 +24,14 @@ public sealed class RunStatisticsTests : IDisposable
         // arc_easy items have 4, 4, 2 and 5 choices (our samples file); piqa's 2 each (harness-shaped, named by the file).
         File.WriteAllLines(Path.Combine(temp, EvaluationArtifact.SamplesFile),
         [
-            .. new[] { 4, 4, 2, 5 }.Select(n => $$"""{"task": "arc_easy", "loglikelihoods": [{{string.Join(",", Enumerable.Repeat("-1", n))}}]}"""),
+            .. new[] { 4, 4, 2, 5 }.Select(n =>
+                $$"""{"task": "arc_easy", "loglikelihoods": [{{string.Join(",", Enumerable.Repeat("-1", n))}}]}"""),
         ]);
         File.WriteAllLines(Path.Combine(temp, "samples_piqa.jsonl"),
             [.. Enumerable.Repeat("""{"doc_id": 0, "filtered_resps": [[-1.0, false], [-2.0, false]]}""", 2)]);
 
-        var stats = EvaluationStats.Read(temp, JsonNode.Parse(File.ReadAllText(Path.Combine(temp, EvaluationArtifact.ResultsFile)))!.AsObject());
+        var results = JsonNode.Parse(File.ReadAllText(Path.Combine(temp, EvaluationArtifact.ResultsFile)))!.AsObject();
+        var stats = EvaluationStats.Read(temp, results);
 
         double arcChance = (0.25 + 0.25 + 0.5 + 0.2) / 4;
         Assert.Equal(new MetricStats(4, 0.2, arcChance), stats["arc_easy.acc"]);

@@ -43,7 +43,8 @@ public sealed class SvgBarChartTests : IDisposable
         Assert.Equal("#8b1e1b", last.Attribute("stroke")!.Value);
         var texts = svg.Elements(Svg + "text").Select(t => t.Value).ToList();
         foreach (string tick in new[] { "0", "2", "4", "6", "8" }) Assert.Contains(tick, texts); // y ticks
-        Assert.Equal(["7", "6", "5", "4", "3", "2", "1", "0"], texts.SkipWhile(t => t != "score").Skip(1).Take(8)); // value labels, after the axis
+        // The value labels follow the axis title.
+        Assert.Equal(["7", "6", "5", "4", "3", "2", "1", "0"], texts.SkipWhile(t => t != "score").Skip(1).Take(8));
         Assert.Contains("layer", texts);
     }
 
