@@ -32,7 +32,8 @@ public sealed class ScorePruneTests : IDisposable
         Assert.Equal(64, json["calibration"]!["sha256"]!.GetValue<string>().Length);
         string svg = File.ReadAllText(chart);
         Assert.StartsWith("<svg", svg);
-        Assert.Equal(5, svg.Split("<rect x=").Length - 1 - (svg.Contains("removed first") ? 1 : 0));
+        Assert.Equal(5, svg.Split("</title></rect>").Length - 1); // one bar per layer
+        Assert.DoesNotContain(">kept</text>", svg); // score removes nothing: no bar is marked, no legend
     }
 
     [Fact]

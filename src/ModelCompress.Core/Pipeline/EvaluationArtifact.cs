@@ -44,6 +44,9 @@ public static class EvaluationArtifact
                     }
             }
         }
-        return new MetricValues(values, items.ToDictionary(p => p.Key, p => p.Value.ToArray()));
+        return new MetricValues(values, items.ToDictionary(p => p.Key, p => p.Value.ToArray()))
+        {
+            Stats = EvaluationStats.Read(folder, json),
+        };
     }
 }

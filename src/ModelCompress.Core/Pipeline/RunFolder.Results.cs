@@ -13,7 +13,10 @@ public static partial class RunFolder
     /// <summary>results.json of a run as it ends (what <c>run --json</c> prints).</summary>
     public static JsonObject Results(RunOutcome run) => Results(run.Summary());
 
-    /// <summary>results.json: name, verdict, metrics of baseline and candidate and their deltas, evaluations, gates, pruning.</summary>
+    /// <summary>
+    /// results.json: name, verdict, metrics of baseline and candidate and their deltas, evaluations, gates, pruning, and each
+    /// metric's sample size, standard error and chance level (<c>statistics.baseline|candidate.METRIC.n|stderr|chance</c>).
+    /// </summary>
     public static JsonObject Results(RunSummary run)
     {
         var keys = run.Baseline.Keys.Union(run.Candidate.Keys).Order(StringComparer.Ordinal).ToList();
@@ -39,8 +42,19 @@ public static partial class RunFolder
                 ["layers_before"] = p.LayersBefore, ["layers_after"] = p.LayersAfter,
                 ["parameters_before"] = p.ParametersBefore, ["parameters_after"] = p.ParametersAfter,
             })]),
+            ["statistics"] = new JsonObject { ["baseline"] = StatsJson(run.BaselineStats), ["candidate"] = StatsJson(run.CandidateStats) },
         };
     }
+
+    private static JsonObject StatsJson(IReadOnlyDictionary<string, MetricStats> stats) =>
+        new(stats.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => KeyValuePair.Create(s.Key, (JsonNode?)new JsonObject
+        {
+            ["n"] = s.Value.N, ["stderr"] = Num(s.Value.Stderr), ["chance"] = Num(s.Value.Chance),
+        })));
+
+    private static Dictionary<string, MetricStats> ReadStats(JsonNode? stats) =>
+        (stats as JsonObject ?? []).Where(s => s.Value is JsonObject).ToDictionary(s => s.Key, s => new MetricStats(
+            s.Value!["n"]?.GetValue<int>() ?? 0, s.Value["stderr"]?.GetValue<double>(), s.Value["chance"]?.GetValue<double>()));
 
     /// <summary>
     /// The run in folder <paramref name="dir"/>: its results.json (required; fields it lacks read as empty, a verdict other
@@ -60,6 +74,8 @@ public static partial class RunFolder
         {
             Evaluations = [.. (results?["evaluations"] as JsonObject ?? []).Select(e => new StageMetrics(e.Key, Metrics(e.Value)))],
             Stages = [.. Items(manifest?["stages"]).Select(Stage)],
+            BaselineStats = ReadStats(results?["statistics"]?["baseline"]),
+            CandidateStats = ReadStats(results?["statistics"]?["candidate"]),
             Started = Time(manifest?["started"]),
             Finished = Time(manifest?["finished"]),
             ModelSource = manifest?["effective_config"]?["model"]?["source"]?.GetValue<string>(),

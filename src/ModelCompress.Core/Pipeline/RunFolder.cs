@@ -37,18 +37,12 @@ public static partial class RunFolder
         Write(staging.Staging, ResultsFile, Results(summary).ToJsonString(JsonDefaults.Indented));
         Write(staging.Staging, ReportFile, RunReport.Markdown(summary));
         if (run.ScoresFile is not null)
-        {
-            var scores = LayerScores.Load(run.ScoresFile);
-            var removed = run.Pruning.SelectMany(p => p.RemovedLayers).ToHashSet();
-            Write(staging.Staging, RunSummary.ScoresChart, SvgBarChart.Render($"{scores.Metric} layer scores (lower = removed first)",
-                scores.Layers.Select(l => l.Index.ToString(CultureInfo.InvariantCulture)).ToList(),
-                scores.Layers.Select(l => l.Score).ToList(), scores.Metric == "angular" ? null : removed));
-        }
+            Write(staging.Staging, RunSummary.ScoresChart, ScoresChart(LayerScores.Load(run.ScoresFile), summary));
         var tasks = summary.TaskMetrics;
         if (tasks.Count > 0)
-            Write(staging.Staging, RunSummary.TasksChart, SvgBarChart.RenderPairs("baseline vs candidate", tasks,
+            Write(staging.Staging, RunSummary.TasksChart, SvgBarChart.RenderPairs("Accuracy per task: baseline vs candidate", tasks,
                 tasks.Select(t => run.Baseline.Values[t]).ToList(), tasks.Select(t => run.Candidate.Values[t]).ToList(),
-                "baseline", "candidate"));
+                "baseline", "candidate", tasks.Select(t => summary.BaselineStats.GetValueOrDefault(t)?.Chance).ToList()));
         var inputs = context.Inputs.Append(KeyValuePair.Create(run.BaseModel, context.HashFolder(run.BaseModel)))
             .Select(i => (context.PublicName(i.Key), i.Value)).Distinct().ToList();
         var provenance = RunProvenance.Read(context.Options.Environment ?? System.Environment.GetEnvironmentVariable);
@@ -112,6 +106,17 @@ public static partial class RunFolder
     private static string DatasetName(string data) =>
         data.StartsWith(Demo.DemoAssets.Scheme, StringComparison.Ordinal) ? data
         : data.Contains("://", StringComparison.Ordinal) ? Storage.BlobLocation.Redact(data) : Path.GetFileName(data);
+
+    // The layer scores with the removed layers (original indices) in red; angular scores are by block start, so none are.
+    private static string ScoresChart(LayerScores scores, RunSummary summary)
+    {
+        var removed = summary.Pruning.SelectMany(p => p.RemovedLayers).ToHashSet();
+        bool angular = scores.Metric == "angular";
+        string how = string.Join(", ", summary.Pruning.Select(p => p.Method).Distinct());
+        return SvgBarChart.Render($"{scores.Metric} layer scores (lower = less important)",
+            scores.Layers.Select(l => l.Index.ToString(CultureInfo.InvariantCulture)).ToList(), scores.Layers.Select(l => l.Score).ToList(),
+            angular ? null : removed, $"removed ({how})", angular ? "block start" : "layer", $"{scores.Metric} score");
+    }
 
     private static string Healing(string finetuneJson)
     {

@@ -25,8 +25,12 @@ public sealed class RunLedger
     /// <summary>Every evaluation, baseline and candidate, in order.</summary>
     public IReadOnlyList<EvaluationRecord> Evaluations => evaluations;
 
-    /// <summary>The latest scores.json a score or prune stage wrote.</summary>
+    /// <summary>
+    /// The scores to chart: the latest scores.json a score stage wrote (data-driven), else the latest a prune stage wrote.
+    /// </summary>
     public string? ScoresFile { get; private set; }
+
+    private bool scoresFromScoreStage;
 
     /// <summary>The output of an earlier score stage (folder null while planning, key null when not known yet).</summary>
     public StageOutput Scores(string stageId) => scores[stageId];
@@ -42,14 +46,18 @@ public sealed class RunLedger
     internal void AddScores(string stageId, StageOutput output)
     {
         scores[stageId] = output;
-        ScoresFileWritten(output.Folder);
+        NoteScores(output.Folder, scoreStage: true);
     }
 
-    /// <summary>Notes a scores.json in a step's output folder, if there is one.</summary>
-    internal void ScoresFileWritten(string? folder)
+    /// <summary>Notes a scores.json in a prune step's output folder, if there is one and no score stage wrote one.</summary>
+    internal void ScoresFileWritten(string? folder) => NoteScores(folder, scoreStage: false);
+
+    private void NoteScores(string? folder, bool scoreStage)
     {
         string? file = folder is null ? null : Path.Combine(folder, StageFiles.Scores);
-        if (file is not null && File.Exists(file)) ScoresFile = file;
+        if (file is null || !File.Exists(file) || (scoresFromScoreStage && !scoreStage)) return;
+        ScoresFile = file;
+        scoresFromScoreStage |= scoreStage;
     }
 }
 

@@ -24,6 +24,8 @@ public sealed record RunOutcome(
             Stages = [.. Stages.Select(s => new StageTiming(s.Id, s.Type, s.Cached, s.Seconds, s.PeakRssBytes))],
             Started = Started,
             Finished = Finished,
+            BaselineStats = Baseline.Stats,
+            CandidateStats = Candidate.Stats,
         };
         string?[] charts =
             [ScoresFile is null ? null : RunSummary.ScoresChart, summary.TaskMetrics.Count == 0 ? null : RunSummary.TasksChart];

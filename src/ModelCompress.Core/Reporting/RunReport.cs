@@ -8,6 +8,8 @@ namespace ModelCompress.Core.Reporting;
 /// The markdown of a run, in two forms that share their parts (pruning lines, gate rows, the metrics table): report.md in
 /// the run folder (verdict first, then gates, metrics after every evaluate stage, stages and charts) and the review that a
 /// pull-request comment, check run and step summary show (verdict, gates, metrics folded away, links to the published copies).
+/// Both show each metric's n and ± standard error where the evaluation recorded them, say whether a change is better or worse,
+/// and warn under the verdict about any accuracy within two standard errors of chance.
 /// </summary>
 public static class RunReport
 {
@@ -25,10 +27,11 @@ public static class RunReport
             foreach (var g in failed) md.AppendLine($"- **{g.Metric}** {g.Condition}: {g.Detail}");
             md.AppendLine().AppendLine("The model was not published.").AppendLine();
         }
+        Warnings(md, run);
         Removals(md, run.Pruning, CultureInfo.CurrentCulture);
         md.AppendLine().AppendLine("## Gates").AppendLine();
-        Header(md, "metric", "condition", "baseline", "candidate", "result", "detail");
-        foreach (var g in run.Gates) Row(md, [.. GateValues(g, text => text), g.Passed ? "✅ pass" : "❌ fail", g.Detail]);
+        Header(md, "metric", "condition", "n", "baseline", "candidate", "result", "detail");
+        foreach (var g in run.Gates) Row(md, [.. GateValues(run, g, text => text), g.Passed ? "✅ pass" : "❌ fail", g.Detail]);
         md.AppendLine().AppendLine("## Metrics").AppendLine();
         // One column per evaluate stage before the last, so a report shows what pruning cost and what healing won back.
         Metrics(md, run, run.Evaluations.SkipLast(1).ToList());
@@ -59,10 +62,11 @@ public static class RunReport
             : $"### ⚠️ {run.Name}: passed all {gates} quality gate{plural}, but publishing failed");
         md.AppendLine();
         if (run.Passed && publishFailure is not null) md.AppendLine($"Publishing failed: {publishFailure}").AppendLine();
+        Warnings(md, run);
         Removals(md, run.Pruning, CultureInfo.InvariantCulture);
         md.AppendLine();
-        Header(md, "gate", "condition", "baseline", "candidate", "result");
-        foreach (var g in run.Gates) Row(md, [.. GateValues(g, Cell), g.Passed ? "✅ pass" : $"❌ {Cell(g.Detail)}"]);
+        Header(md, "gate", "condition", "n", "baseline", "candidate", "result");
+        foreach (var g in run.Gates) Row(md, [.. GateValues(run, g, Cell), g.Passed ? "✅ pass" : $"❌ {Cell(g.Detail)}"]);
         md.AppendLine().AppendLine("<details><summary>Metrics against the unpruned baseline</summary>").AppendLine();
         Metrics(md, run, []);
         md.AppendLine().AppendLine("</details>").AppendLine();
@@ -100,19 +104,51 @@ public static class RunReport
         }
     }
 
-    private static string[] GateValues(GateVerdict g, Func<string, string> text) =>
-        [text(g.Metric), text(g.Condition), F(g.Baseline), F(g.Candidate)];
+    // Accuracies at chance: a broken model passes a loose gate quietly otherwise.
+    private static void Warnings(StringBuilder md, RunSummary run)
+    {
+        foreach (string warning in run.ChanceWarnings) md.AppendLine($"- {warning}");
+        if (run.ChanceWarnings.Count > 0) md.AppendLine();
+    }
+
+    private static string[] GateValues(RunSummary run, GateVerdict g, Func<string, string> text) =>
+    [
+        text(g.Metric), text(g.Condition), N(run, g.Metric),
+        Stderr(g.Baseline, run.BaselineStats, g.Metric), Stderr(g.Candidate, run.CandidateStats, g.Metric),
+    ];
 
     // Candidate metrics against the baseline, with a column for each of the earlier evaluations.
     private static void Metrics(StringBuilder md, RunSummary run, IReadOnlyList<StageMetrics> earlier)
     {
-        Header(md, ["metric", "baseline", .. earlier.Select(e => $"after {e.Stage}"), "candidate", "Δ"]);
+        Header(md, ["metric", "n", "baseline", .. earlier.Select(e => $"after {e.Stage}"), "candidate", "Δ"]);
         foreach (var (k, c) in run.Candidate.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
             double? b = run.Baseline.GetValueOrDefault(k);
-            string delta = b is null || c is null ? "" : Signed(c.Value - b.Value);
-            Row(md, [k, F(b), .. earlier.Select(e => F(e.Values.GetValueOrDefault(k))), F(c), delta]);
+            string delta = b is null || c is null ? "" : Delta(k, c.Value - b.Value);
+            Row(md, [k, N(run, k), Stderr(b, run.BaselineStats, k), .. earlier.Select(e => F(e.Values.GetValueOrDefault(k))),
+                Stderr(c, run.CandidateStats, k), delta]);
         }
+    }
+
+    // The items (or windows) a metric was measured on; "72 / 70" when baseline and candidate differ.
+    private static string N(RunSummary run, string metric)
+    {
+        int? b = run.BaselineStats.GetValueOrDefault(metric)?.N, c = run.CandidateStats.GetValueOrDefault(metric)?.N;
+        string Count(int? n) => n is int v && v > 0 ? v.ToString(CultureInfo.InvariantCulture) : "";
+        return b is null || c is null || b == c ? Count(b ?? c) : $"{Count(b)} / {Count(c)}";
+    }
+
+    private static string Stderr(double? value, IReadOnlyDictionary<string, MetricStats> stats, string metric) =>
+        value is double v ? MetricStats.WithStderr(v, stats.GetValueOrDefault(metric)) : F(value);
+
+    // A change with its direction: lower is better for perplexities and bits per byte, higher for accuracies.
+    private static string Delta(string metric, double change)
+    {
+        if (change == 0) return Signed(change);
+        bool lower = change < 0;
+        string direction = metric == "parameters" ? lower ? "fewer" : "more"
+            : lower == GateEvaluator.LowerIsBetter(metric) ? "better" : "worse";
+        return $"{Signed(change)} ({direction})";
     }
 
     private static void Header(StringBuilder md, params string[] header)

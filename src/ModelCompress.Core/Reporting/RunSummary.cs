@@ -17,6 +17,23 @@ public sealed record RunSummary(
     /// <summary>The candidate's metrics after each evaluate stage, in order (the last one is <see cref="Candidate"/>).</summary>
     public IReadOnlyList<StageMetrics> Evaluations { get; init; } = [];
 
+    /// <summary>The baseline's sample sizes, standard errors and chance levels by metric (<c>statistics.baseline</c>).</summary>
+    public IReadOnlyDictionary<string, MetricStats> BaselineStats { get; init; } = new Dictionary<string, MetricStats>();
+
+    /// <summary>The candidate's sample sizes, standard errors and chance levels by metric (<c>statistics.candidate</c>).</summary>
+    public IReadOnlyDictionary<string, MetricStats> CandidateStats { get; init; } = new Dictionary<string, MetricStats>();
+
+    /// <summary>
+    /// One warning for each accuracy of the candidate, then of the baseline, that is within two standard errors of chance,
+    /// in ordinal order of the metric.
+    /// </summary>
+    public IReadOnlyList<string> ChanceWarnings =>
+    [
+        .. new[] { ("candidate", Candidate, CandidateStats), ("baseline", Baseline, BaselineStats) }.SelectMany(m =>
+            m.Item2.Keys.Order(StringComparer.Ordinal)
+                .Select(k => MetricStats.ChanceWarning(k, m.Item1, m.Item2[k], m.Item3.GetValueOrDefault(k))).OfType<string>()),
+    ];
+
     /// <summary>Each stage's key, time and memory (from manifest.json; empty when the folder has none).</summary>
     public IReadOnlyList<StageTiming> Stages { get; init; } = [];
 

@@ -1,77 +1,89 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
+using static ModelCompress.Core.Reporting.SvgChartParts;
 
 namespace ModelCompress.Core.Reporting;
 
-/// <summary>A self-contained SVG bar chart (no scripts, no external fonts), e.g. layer scores with removed layers highlighted.</summary>
+/// <summary>
+/// Self-contained SVG bar charts (no scripts, no external fonts, a white background): layer scores with the removed layers
+/// highlighted, and baseline-vs-candidate accuracy per task. Both have a title row, a legend row under it, a value axis with
+/// round ticks and grid lines, a tick and label per bar and the value over each bar; a bar of value 0 is still drawn 3 px tall.
+/// </summary>
 public static class SvgBarChart
 {
+    private const string Kept = "#4a7ebb", Removed = "#d9534f", RemovedEdge = "#8b1e1b", First = "#9aa5b1", Chance = "#c47f00";
+    private const int Left = 70, Right = 20, Top = 60, PlotHeight = 220;
+
+    /// <summary>
+    /// One bar per label (e.g. a layer's score); bars at <paramref name="highlighted"/> indices are red with a dark outline and
+    /// named <paramref name="highlightLegend"/> in the legend. <paramref name="categoryTitle"/> names the x axis.
+    /// </summary>
     public static string Render(string title, IReadOnlyList<string> labels, IReadOnlyList<double> values, ISet<int>? highlighted = null,
-                                string highlightLegend = "removed")
+                                string highlightLegend = "removed", string categoryTitle = "layer", string valueTitle = "score")
     {
-        const int barWidth = 24, gap = 6, height = 220, top = 40, left = 60, bottom = 40;
-        int width = left + labels.Count * (barWidth + gap) + 20;
-        double max = values.Count == 0 ? 1 : values.Max(), min = Math.Min(0, values.Count == 0 ? 0 : values.Min());
-        double range = max - min == 0 ? 1 : max - min;
-        string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+        bool marked = highlighted is { Count: > 0 };
+        string[] legend = marked ? ["kept", highlightLegend] : [];
+        int minSlot = Math.Max(28, labels.Select(l => TextWidth(l, FontSize) + 8).DefaultIfEmpty(0).Max());
+        int width = Math.Max(Math.Max(Left + labels.Count * minSlot + Right, TextWidth(title, TitleSize) + 24),
+            Math.Max(LegendWidth(legend), 360));
+        int plotWidth = width - Left - Right;
+        double slot = labels.Count == 0 ? plotWidth : (double)plotWidth / labels.Count, barWidth = Math.Min(slot * 0.7, 48);
+        var ticks = Ticks(Math.Min(0, values.DefaultIfEmpty(0).Min()), Math.Max(0, values.DefaultIfEmpty(1).Max()));
         var svg = new StringBuilder();
-        svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{top + height + bottom}\" " +
-                   "font-family=\"sans-serif\" font-size=\"11\">\n");
-        svg.Append($"  <text x=\"{left}\" y=\"20\" font-size=\"14\">{WebUtility.HtmlEncode(title)}</text>\n");
-        double zeroY = top + height * (max / range);
-        svg.Append($"  <line x1=\"{left}\" y1=\"{F(zeroY)}\" x2=\"{width - 10}\" y2=\"{F(zeroY)}\" stroke=\"#888\"/>\n");
-        svg.Append($"  <text x=\"{left - 6}\" y=\"{top + 4}\" text-anchor=\"end\">" +
-                   $"{WebUtility.HtmlEncode(values.Count == 0 ? "" : values.Max().ToString("G4", CultureInfo.InvariantCulture))}</text>\n");
+        Open(svg, width, Top + PlotHeight + 46, title);
+        if (marked) Legend(svg, [(Kept, "kept", false), (Removed, highlightLegend, false)]);
+        var chart = new SvgChartParts(svg, Left, Top, plotWidth, PlotHeight, ticks[0], ticks[^1]);
+        chart.ValueAxis(ticks, valueTitle);
+        var centres = Enumerable.Range(0, labels.Count).Select(i => Left + slot * (i + 0.5)).ToList();
         for (int i = 0; i < labels.Count; i++)
         {
-            double v = values[i];
-            double y = top + height * ((max - Math.Max(v, 0)) / range), h = height * Math.Abs(v) / range;
-            int x = left + i * (barWidth + gap);
-            string fill = highlighted?.Contains(i) == true ? "#d9534f" : "#4a7ebb";
-            svg.Append($"  <rect x=\"{x}\" y=\"{F(y)}\" width=\"{barWidth}\" height=\"{F(Math.Max(h, 0.5))}\" fill=\"{fill}\">" +
-                       $"<title>{WebUtility.HtmlEncode(labels[i])}: {v.ToString("G6", CultureInfo.InvariantCulture)}</title></rect>\n");
-            svg.Append($"  <text x=\"{x + barWidth / 2}\" y=\"{top + height + 14}\" text-anchor=\"middle\">" +
-                       $"{WebUtility.HtmlEncode(labels[i])}</text>\n");
+            bool hit = highlighted?.Contains(i) == true;
+            chart.Bar(centres[i] - barWidth / 2, barWidth, values[i], hit ? Removed : Kept, hit ? RemovedEdge : null,
+                $"{labels[i]}: {values[i].ToString("G6", CultureInfo.InvariantCulture)}{(hit ? $" ({highlightLegend})" : "")}");
+            chart.ValueLabel(centres[i], values[i], slot - 2);
         }
-        if (highlighted is { Count: > 0 })
-            svg.Append($"  <rect x=\"{width - 90}\" y=\"8\" width=\"10\" height=\"10\" fill=\"#d9534f\"/>" +
-                       $"<text x=\"{width - 76}\" y=\"17\">{WebUtility.HtmlEncode(highlightLegend)}</text>\n");
+        chart.CategoryAxis(labels, centres, categoryTitle, rotate: false);
         svg.Append("</svg>\n");
         return svg.ToString();
     }
 
-    /// <summary>Two bars per label (e.g. baseline and candidate accuracy per task), values in [0, max].</summary>
+    /// <summary>
+    /// Two bars per label (e.g. baseline and candidate accuracy per task), values from 0; the axis ends at 1 unless a value
+    /// is larger. Where <paramref name="chance"/> has a value for a label, a dashed line marks it across that label's pair.
+    /// </summary>
     public static string RenderPairs(string title, IReadOnlyList<string> labels, IReadOnlyList<double> first, IReadOnlyList<double> second,
-                                     string firstLegend, string secondLegend)
+                                     string firstLegend, string secondLegend, IReadOnlyList<double?>? chance = null,
+                                     string valueTitle = "accuracy")
     {
-        const int barWidth = 18, groupGap = 14, height = 200, top = 40, left = 50, bottom = 60;
-        int width = Math.Max(left + labels.Count * (2 * barWidth + groupGap) + 20, 300);
-        double max = Math.Max(first.Concat(second).DefaultIfEmpty(1).Max(), 1e-9);
-        string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+        bool chanceShown = chance?.Any(c => c is not null) == true;
+        string[] legend = chanceShown ? [firstLegend, secondLegend, "chance"] : [firstLegend, secondLegend];
+        int labelWidth = labels.Select(l => TextWidth(l, FontSize)).DefaultIfEmpty(0).Max();
+        int minSlot = Math.Max(72, Math.Min(labelWidth + 12, 140));
+        int width = Math.Max(Math.Max(Left + labels.Count * minSlot + Right, TextWidth(title, TitleSize) + 24),
+            Math.Max(LegendWidth(legend), 360));
+        int plotWidth = width - Left - Right;
+        double slot = labels.Count == 0 ? plotWidth : (double)plotWidth / labels.Count, barWidth = Math.Min(slot * 0.36, 56);
+        bool rotate = labelWidth > slot - 6;
+        double max = Math.Max(1, first.Concat(second).DefaultIfEmpty(1).Max());
+        var ticks = Ticks(0, max);
         var svg = new StringBuilder();
-        svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{top + height + bottom}\" " +
-                   "font-family=\"sans-serif\" font-size=\"11\">\n");
-        svg.Append($"  <text x=\"{left}\" y=\"20\" font-size=\"14\">{WebUtility.HtmlEncode(title)}</text>\n");
-        svg.Append($"  <rect x=\"{width - 200}\" y=\"8\" width=\"10\" height=\"10\" fill=\"#9aa5b1\"/>" +
-                   $"<text x=\"{width - 186}\" y=\"17\">{WebUtility.HtmlEncode(firstLegend)}</text>\n");
-        svg.Append($"  <rect x=\"{width - 110}\" y=\"8\" width=\"10\" height=\"10\" fill=\"#4a7ebb\"/>" +
-                   $"<text x=\"{width - 96}\" y=\"17\">{WebUtility.HtmlEncode(secondLegend)}</text>\n");
-        svg.Append($"  <line x1=\"{left}\" y1=\"{top + height}\" x2=\"{width - 10}\" y2=\"{top + height}\" stroke=\"#888\"/>\n");
+        Open(svg, width, Top + PlotHeight + (rotate ? 30 + labelWidth / 2 : 46), title);
+        Legend(svg, legend.Select((text, i) => (i switch { 0 => First, 1 => Kept, _ => Chance }, text, i == 2)));
+        var chart = new SvgChartParts(svg, Left, Top, plotWidth, PlotHeight, ticks[0], ticks[^1]);
+        chart.ValueAxis(ticks, valueTitle);
+        var centres = Enumerable.Range(0, labels.Count).Select(i => Left + slot * (i + 0.5)).ToList();
         for (int i = 0; i < labels.Count; i++)
         {
-            int x = left + i * (2 * barWidth + groupGap);
-            foreach (var (value, offset, fill) in new[] { (first[i], 0, "#9aa5b1"), (second[i], barWidth, "#4a7ebb") })
+            foreach (var (value, x, fill, who) in new[]
+                     { (first[i], centres[i] - barWidth, First, firstLegend), (second[i], centres[i], Kept, secondLegend) })
             {
-                double h = height * Math.Max(value, 0) / max;
-                svg.Append($"  <rect x=\"{x + offset}\" y=\"{F(top + height - h)}\" width=\"{barWidth - 2}\" " +
-                           $"height=\"{F(Math.Max(h, 0.5))}\" fill=\"{fill}\">" +
-                           $"<title>{WebUtility.HtmlEncode(labels[i])}: {value.ToString("G4", CultureInfo.InvariantCulture)}" +
-                           "</title></rect>\n");
+                string hover = $"{labels[i]} {who}: {value.ToString("G4", CultureInfo.InvariantCulture)}";
+                chart.Bar(x + 1, barWidth - 2, value, fill, null, hover);
+                chart.ValueLabel(x + barWidth / 2, value, barWidth);
             }
-            svg.Append($"  <text x=\"{x + barWidth}\" y=\"{top + height + 14}\" text-anchor=\"end\" " +
-                       $"transform=\"rotate(-30 {x + barWidth} {top + height + 14})\">{WebUtility.HtmlEncode(labels[i])}</text>\n");
+            if (chance?[i] is double level) chart.Level(centres[i] - barWidth - 4, 2 * barWidth + 8, level, Chance);
         }
+        chart.CategoryAxis(labels, centres, "", rotate);
         svg.Append("</svg>\n");
         return svg.ToString();
     }

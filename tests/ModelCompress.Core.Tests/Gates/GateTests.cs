@@ -41,9 +41,62 @@ public sealed class GateTests
             Gate("parameters", max: 800),
         ], baseline, candidate);
         Assert.Equal([false, true, false, true, true], verdicts.Select(v => v.Passed));
-        Assert.Equal("worse by 0.08, 0.03 more than the allowed 0.05", verdicts[0].Detail);
-        Assert.Equal("worse by 15%, 5 points more than the allowed 10%", verdicts[2].Detail);
+        Assert.Equal("worse by 0.08 > 0.05 allowed (0.03 over)", verdicts[0].Detail);
+        Assert.Equal("worse by 15% > 10% allowed (5 points over)", verdicts[2].Detail);
+        Assert.Equal("worse by 15% ≤ 20% allowed", verdicts[3].Detail);
         Assert.Equal("750 ≤ 800", verdicts[4].Detail);
+    }
+
+    [Fact]
+    public void Gates_SayBetterWhenTheCandidateImproved_PerplexityLowerAccuracyHigher()
+    {
+        // The case: perplexity 3.70 → 3.47 is 6.2% better, not "worse by 0%".
+        var baseline = Values(new() { ["wikitext2.word_perplexity"] = 3.70, ["facts.acc"] = 0.60, ["piqa.acc"] = 0.7 });
+        var candidate = Values(new() { ["wikitext2.word_perplexity"] = 3.47, ["facts.acc"] = 0.63, ["piqa.acc"] = 0.7 });
+        var verdicts = GateEvaluator.Evaluate(
+        [
+            new GateConfig("wikitext2.word_perplexity", null, null, null, 30, null),
+            new GateConfig("facts.acc", null, null, 0.05, null, null),
+            new GateConfig("facts.acc", null, null, null, 1, null),
+            new GateConfig("piqa.acc", null, null, 0.01, null, null),
+        ], baseline, candidate);
+        Assert.All(verdicts, v => Assert.True(v.Passed));
+        Assert.Equal(["better by 6.2%", "better by 0.03", "better by 5%", "unchanged"], verdicts.Select(v => v.Detail));
+    }
+
+    [Fact]
+    public void AccuracyAtChance_PassesButTheDetailWarns()
+    {
+        // 4 choices: chance 0.25. The candidate's 0.3 ± 0.05 is 1 stderr from chance; the baseline's 0.8 ± 0.04 is far from it.
+        var baseline = Values(new() { ["arc_easy.acc"] = 0.8 }) with
+        {
+            Stats = new Dictionary<string, MetricStats> { ["arc_easy.acc"] = new(100, 0.04, 0.25) },
+        };
+        var candidate = Values(new() { ["arc_easy.acc"] = 0.3 }) with
+        {
+            Stats = new Dictionary<string, MetricStats> { ["arc_easy.acc"] = new(100, 0.05, 0.25) },
+        };
+        var verdict = Assert.Single(
+            GateEvaluator.Evaluate([new GateConfig("arc_easy.acc", 0.2, null, null, null, null)], baseline, candidate));
+        Assert.True(verdict.Passed);
+        Assert.Equal("0.3 ≥ 0.2 ⚠️ the candidate's arc_easy.acc 0.3 ± 0.05 (n = 100) is within 2 standard errors of chance " +
+                     "(0.25): a broken model scores at chance.", verdict.Detail);
+    }
+
+    [Theory]
+    [InlineData(0.25, 0.0, true)]   // exactly at chance, no spread
+    [InlineData(0.34, 0.05, true)]  // 1.8 stderr above chance
+    [InlineData(0.36, 0.05, false)] // 2.2 stderr above
+    [InlineData(0.14, 0.05, false)] // 2.2 stderr below
+    public void NearChance_IsWithinTwoStandardErrors(double value, double stderr, bool near) =>
+        Assert.Equal(near, new MetricStats(50, stderr, 0.25).NearChance(value));
+
+    [Fact]
+    public void NearChance_NeedsAChanceLevelAndAStderr()
+    {
+        Assert.False(new MetricStats(50, null, 0.25).NearChance(0.25));
+        Assert.False(new MetricStats(50, 0.05, null).NearChance(0.25));
+        Assert.False(new MetricStats(1, double.NaN, 0.25).NearChance(0.25));
     }
 
     [Fact]

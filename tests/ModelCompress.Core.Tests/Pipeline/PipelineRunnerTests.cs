@@ -31,7 +31,19 @@ public sealed class PipelineRunnerTests(StoriesRecipeFixture recipe) : IClassFix
         string folder = Path.Combine(recipe.Out, "stories-recipe");
         foreach (string file in new[] { "results.json", "report.md", "manifest.json", "tasks.svg", "model/config.json", "model/README.md", "model/finetune.json" })
             Assert.True(File.Exists(Path.Combine(folder, file)), file);
-        Assert.StartsWith("# ✅ PASSED — stories-recipe", File.ReadAllText(Path.Combine(folder, "report.md")));
+        string report = File.ReadAllText(Path.Combine(folder, "report.md"));
+        Assert.StartsWith("# ✅ PASSED — stories-recipe", report);
+        // stories260K scores at chance on 40 ARC-Easy items (mostly four choices): the report says so under the verdict.
+        var arc = run.Candidate.Stats["arc_easy.acc"];
+        Assert.Equal(40, arc.N);
+        Assert.InRange(arc.Chance!.Value, 0.24, 0.27);
+        Assert.Contains($"- ⚠️ the candidate's arc_easy.acc 0.2 ± {arc.Stderr!.Value:0.####} (n = 40) is within 2 standard errors",
+            report);
+        foreach (string chart in new[] { "scores.svg", "tasks.svg" }) // the reverse-order staircase and the two tasks
+        {
+            var png = Reporting.PngImage.Render(Path.Combine(folder, chart));
+            Assert.True(png.Drawn() > png.Width * png.Height / 20, $"{chart} renders nearly blank");
+        }
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json")))!;
         Assert.Equal(["prune", "heal", "eval (baseline)", "eval (candidate)"], manifest["stages"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()));
         Assert.Contains(manifest["inputs"]!.AsArray(), i => i!["path"]!.GetValue<string>().EndsWith("tinystories_valid_head.txt", StringComparison.Ordinal));

@@ -20,7 +20,7 @@ public sealed class PullRequestReportTests
     {
         string md = PullRequestReport.Markdown(RunFolderFixture.Create(passed: false), [], null);
         Assert.StartsWith("<!-- modelcompress:demo-pruned -->\n### ❌ demo-pruned: 1 of 2 quality gates failed\n", md.ReplaceLineEndings("\n"));
-        Assert.Contains("| facts.acc | max_drop 0.01 | 0.93 | 0.9123 | ❌ dropped 0.0177 > 0.01 \\| by 0.0077 |", md);
+        Assert.Contains("| facts.acc | max_drop 0.01 |  | 0.93 | 0.9123 | ❌ dropped 0.0177 > 0.01 \\| by 0.0077 |", md);
         Assert.Contains("Not published: a model that fails its gates is never published.", md);
         Assert.DoesNotContain("svg", md);
         Assert.EndsWith($"ModelCompressTool {ToolInfo.Version}\n", md.ReplaceLineEndings("\n"));
@@ -44,18 +44,18 @@ public sealed class PullRequestReportTests
 
         Removed layers 5, 6 (angular): 8 → 6 layers, 120,000 → 100,000 parameters (16.7% fewer).
 
-        | gate | condition | baseline | candidate | result |
-        |---|---|---|---|---|
-        | heldout.word_perplexity | max_relative_drop 10% | 3.62 | 3.34 | ✅ pass |
-        | facts.acc | max_drop 0.05 | 0.93 | 0.9123 | ✅ pass |
+        | gate | condition | n | baseline | candidate | result |
+        |---|---|---|---|---|---|
+        | heldout.word_perplexity | max_relative_drop 10% |  | 3.62 | 3.34 | ✅ pass |
+        | facts.acc | max_drop 0.05 |  | 0.93 | 0.9123 | ✅ pass |
 
         <details><summary>Metrics against the unpruned baseline</summary>
 
-        | metric | baseline | candidate | Δ |
-        |---|---|---|---|
-        | facts.acc | 0.93 | 0.9123 | -0.0177 |
-        | heldout.word_perplexity | 3.62 | 3.34 | -0.28 |
-        | new.metric | — | 1 |  |
+        | metric | n | baseline | candidate | Δ |
+        |---|---|---|---|---|
+        | facts.acc |  | 0.93 | 0.9123 | -0.0177 (worse) |
+        | heldout.word_perplexity |  | 3.62 | 3.34 | -0.28 (better) |
+        | new.metric |  | — | 1 |  |
 
         </details>
 

@@ -35,7 +35,8 @@ public static class ScoreCommand
             }
             if (parse.GetValue(chart) is { } svg)
             {
-                File.WriteAllText(svg.FullName, Chart(scores, scores.RemovalOrder.Count));
+                // Nothing is removed here, so no bar is marked (angular marks its best block).
+                File.WriteAllText(svg.FullName, Chart(scores, 0));
                 output.WriteLine($"wrote {svg.FullName}");
             }
             return ExitCodes.Success;
