@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace ModelCompress.Core.Evaluation.Benchmarks;
 
 /// <summary>
@@ -24,10 +26,20 @@ public static class MmluReader
                 throw EvaluationDataException.CountMismatch(Path.Combine(folder, "dev", $"{subject}_dev.csv"), shots, examples.Count, "dev examples");
             string prefix = Description(subject) + string.Concat(examples.Select(e => Question(e) + " " + Letters[e.Gold] + "\n\n"));
             foreach (var (row, index) in ReadRows(file).Take(limit ?? int.MaxValue).Select((r, i) => (r, i)))
-                items.Add(MultipleChoiceItem.SharedContext($"{subject}/{index}", prefix + Question(row), Letters, row.Gold));
+                items.Add(MultipleChoiceItem.SharedContext($"{subject}/{index}", prefix + Question(row), Letters, row.Gold) with
+                {
+                    Doc = Doc(row, subject),
+                });
         }
         return items;
     }
+
+    /// <summary>The row as the Hugging Face dataset <c>cais/mmlu</c> holds it: question, subject, choices, answer.</summary>
+    public static JsonObject Doc(MmluRow row, string subject) => new()
+    {
+        ["question"] = row.Question, ["subject"] = subject,
+        ["choices"] = new JsonArray([.. row.Choices.Select(c => (JsonNode)c)]), ["answer"] = row.Gold,
+    };
 
     /// <summary>"The following are multiple choice questions (with answers) about {subject with spaces}.\n\n".</summary>
     public static string Description(string subject) =>
