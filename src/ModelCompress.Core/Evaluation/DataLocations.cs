@@ -18,9 +18,12 @@ public static class DataLocations
     };
 
     public static string DefaultEvalDir() => Path.GetFullPath(Path.Combine(
-        Environment.GetEnvironmentVariable("MODELCOMPRESS_DATA") is { Length: > 0 } root ? root : Path.Combine("..", "shared", "data"), "eval"));
+        Environment.GetEnvironmentVariable("MODELCOMPRESS_DATA") is { Length: > 0 } root ? root : Path.Combine("..", "shared", "data"),
+        "eval"));
 
-    /// <summary>A corpus name (wikitext, wikitext_fixed, wikitext2, ptb) or a text file path (relative to <paramref name="baseDirectory"/>).</summary>
+    /// <summary>
+    /// A corpus name (wikitext, wikitext_fixed, wikitext2, ptb) or a text file path (relative to <paramref name="baseDirectory"/>).
+    /// </summary>
     public static string ResolveCorpus(string name, string evalDir, string baseDirectory)
     {
         if (Corpora.TryGetValue(name, out var parts)) return Path.GetFullPath(Path.Combine([evalDir, "..", "text", .. parts]));

@@ -29,7 +29,8 @@ public sealed record EvaluationConfig(
 /// the average acc over tasks (the paper's "Avg Acc"). Written in lm-evaluation-harness 0.4's shape: results.json by
 /// <see cref="HarnessResults"/>, one <c>samples_&lt;task&gt;.jsonl</c> per task by <see cref="HarnessSamples"/>.
 /// </summary>
-public sealed record EvaluationReport(EvaluationConfig Config, IReadOnlyList<TaskResult> Tasks, IReadOnlyList<PerplexityResult> Perplexities)
+public sealed record EvaluationReport(
+    EvaluationConfig Config, IReadOnlyList<TaskResult> Tasks, IReadOnlyList<PerplexityResult> Perplexities)
 {
     /// <summary>Document-level perplexities (the harness's <c>wikitext</c>).</summary>
     public IReadOnlyList<RollingPerplexityResult> Rolling { get; init; } = [];
@@ -50,7 +51,8 @@ public sealed record EvaluationReport(EvaluationConfig Config, IReadOnlyList<Tas
     /// size-weighted group mean; the stderr here is over the category's items.
     /// </summary>
     public static IEnumerable<TaskResult> MmluCategoryResults(TaskResult mmlu) =>
-        MmluCategories.Names.Select(c => mmlu with { Name = $"mmlu_{c}", Items = [.. mmlu.Items.Where(i => MmluCategories.OfItem(i.Id) == c)] })
+        MmluCategories.Names
+            .Select(c => mmlu with { Name = $"mmlu_{c}", Items = [.. mmlu.Items.Where(i => MmluCategories.OfItem(i.Id) == c)] })
             .Where(r => r.Items.Count > 0);
 
     /// <summary>Writes results.json to <paramref name="path"/> as the harness does (Python's <c>json.dumps</c>, indent 2).</summary>

@@ -22,7 +22,8 @@ public sealed record LoadedTask(TaskDefinition Task, IReadOnlyList<MultipleChoic
 public sealed record LoadedDocuments(string Name, IReadOnlyList<(string Page, string Target)> Documents, int Original);
 
 /// <summary>An evaluation's inputs, read and checked: every task's items, every fixed-window text, every document task.</summary>
-public sealed record EvaluationInputs(EvaluationRequest Request, IReadOnlyList<LoadedTask> Tasks, IReadOnlyList<(string Name, string Text)> Texts)
+public sealed record EvaluationInputs(
+    EvaluationRequest Request, IReadOnlyList<LoadedTask> Tasks, IReadOnlyList<(string Name, string Text)> Texts)
 {
     public IReadOnlyList<LoadedDocuments> Documents { get; init; } = [];
 }
@@ -95,7 +96,8 @@ public static class EvaluationRunner
     private static LoadedTask Limit(TaskDefinition task, IReadOnlyList<MultipleChoiceItem> items, int? limit)
     {
         if (task.Name != "mmlu")
-            return new LoadedTask(task, items.Take(limit ?? int.MaxValue).ToList(), new Dictionary<string, int> { [task.Name] = items.Count });
+            return new LoadedTask(task, items.Take(limit ?? int.MaxValue).ToList(),
+                new Dictionary<string, int> { [task.Name] = items.Count });
         var subjects = items.GroupBy(i => MmluSubject(i.Id)).ToList();
         return new LoadedTask(task, subjects.SelectMany(g => g.Take(limit ?? int.MaxValue)).ToList(),
             subjects.ToDictionary(g => $"mmlu_{g.Key}", g => g.Count()));

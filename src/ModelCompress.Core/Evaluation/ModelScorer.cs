@@ -13,7 +13,8 @@ namespace ModelCompress.Core.Evaluation;
 /// with its own positions and mask block), so almost no compute goes to padding; without it each row holds one question.
 /// Like the harness, a request longer than the model's window keeps the last tokens of its context.
 /// </summary>
-public sealed class ModelScorer(LlamaForCausalLM model, int batchSize = 16, bool shareContext = true, bool packRows = true) : ILogLikelihoodScorer
+public sealed class ModelScorer(LlamaForCausalLM model, int batchSize = 16, bool shareContext = true, bool packRows = true)
+    : ILogLikelihoodScorer
 {
     private readonly PackedDecoder decoder = new(model);
 

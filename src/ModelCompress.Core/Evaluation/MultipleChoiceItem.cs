@@ -20,6 +20,7 @@ public sealed record MultipleChoiceItem(string Id, IReadOnlyList<ChoiceRequest> 
     public JsonObject? Doc { get; init; }
 
     /// <summary>The usual shape: <paramref name="context"/> + separator + each choice.</summary>
-    public static MultipleChoiceItem SharedContext(string id, string context, IReadOnlyList<string> choices, int gold, string separator = " ") =>
+    public static MultipleChoiceItem SharedContext(string id, string context, IReadOnlyList<string> choices, int gold,
+        string separator = " ") =>
         new(id, choices.Select(c => new ChoiceRequest(context, separator + c)).ToArray(), choices, gold);
 }

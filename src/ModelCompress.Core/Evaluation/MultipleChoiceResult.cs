@@ -33,10 +33,12 @@ public sealed record TaskResult(string Name, IReadOnlyList<ChoiceMetric> Metrics
 }
 
 /// <summary>
-/// Perplexity over fixed windows (<c>perplexity_fixed</c>; natural-log NLL summed over <see cref="Tokens"/> predicted tokens): token perplexity
-/// exp(NLL / tokens), word perplexity exp(NLL / words), byte perplexity exp(NLL / UTF-8 bytes), bits per byte NLL / bytes / ln 2.
+/// Perplexity over fixed windows (<c>perplexity_fixed</c>; natural-log NLL summed over <see cref="Tokens"/> predicted
+/// tokens): token perplexity exp(NLL / tokens), word perplexity exp(NLL / words), byte perplexity exp(NLL / UTF-8 bytes),
+/// bits per byte NLL / bytes / ln 2.
 /// </summary>
-public sealed record PerplexityResult(string Name, double NegativeLogLikelihood, long Tokens, long Words, long Bytes, int Windows, int Window)
+public sealed record PerplexityResult(
+    string Name, double NegativeLogLikelihood, long Tokens, long Words, long Bytes, int Windows, int Window)
 {
     public double TokenPerplexity => Math.Exp(NegativeLogLikelihood / Tokens);
     public double WordPerplexity => Math.Exp(NegativeLogLikelihood / Words);

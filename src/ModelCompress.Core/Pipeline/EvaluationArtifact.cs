@@ -32,7 +32,8 @@ public static class EvaluationArtifact
             .ToDictionary(g => g.Key, g => (g.Value as JsonArray ?? []).Select(c => c!.GetValue<string>()).ToList());
         // The paper's "Avg Acc": the mean acc of the top-level tasks (MMLU counts once, as its group).
         var nested = children.Values.SelectMany(c => c).ToHashSet();
-        var top = results.Where(r => !nested.Contains(r.Key) && values.ContainsKey($"{r.Key}.acc")).Select(r => values[$"{r.Key}.acc"]).ToList();
+        var top = results.Where(r => !nested.Contains(r.Key) && values.ContainsKey($"{r.Key}.acc"))
+            .Select(r => values[$"{r.Key}.acc"]).ToList();
         if (top.Count > 0) values["average.acc"] = top.Average();
 
         var items = new Dictionary<string, bool[]>();

@@ -25,7 +25,8 @@ public sealed class HarnessFormatTests
     public void RollingWindows_AreTheHarnessDisjointWindows(int count, int maxLength, string expected)
     {
         var windows = RollingWindows.Build([.. Enumerable.Range(1, count)], prefixToken: 0, maxLength);
-        Assert.Equal(expected, string.Join(" ", windows.Select(w => $"[{string.Join(',', w.Context)}]>[{string.Join(',', w.Continuation)}]")));
+        string Text(RollingWindow w) => $"[{string.Join(',', w.Context)}]>[{string.Join(',', w.Continuation)}]";
+        Assert.Equal(expected, string.Join(" ", windows.Select(Text)));
         // Every token is predicted exactly once, and each input fits the window.
         Assert.Equal(Enumerable.Range(1, count), windows.SelectMany(w => w.Continuation));
         Assert.All(windows, w => Assert.InRange(w.Input(maxLength).Length, w.Continuation.Length, maxLength));
@@ -87,10 +88,11 @@ public sealed class HarnessFormatTests
     {
         var node = new JsonObject
         {
-            ["a"] = new JsonArray(1, 2.0, new JsonObject { ["b"] = "x\"y\n\u00e9\u0001" }), ["c"] = new JsonObject(), ["d"] = new JsonArray(),
-            ["e"] = null, ["f"] = true,
+            ["a"] = new JsonArray(1, 2.0, new JsonObject { ["b"] = "x\"y\n\u00e9\u0001" }), ["c"] = new JsonObject(),
+            ["d"] = new JsonArray(), ["e"] = null, ["f"] = true,
         };
-        Assert.Equal("{\n  \"a\": [\n    1,\n    2.0,\n    {\n      \"b\": \"x\\\"y\\n\u00e9\\u0001\"\n    }\n  ],\n  \"c\": {},\n  \"d\": [],\n" +
+        Assert.Equal("{\n  \"a\": [\n    1,\n    2.0,\n    {\n      \"b\": \"x\\\"y\\n\u00e9\\u0001\"\n    }\n  ],\n" +
+                     "  \"c\": {},\n  \"d\": [],\n" +
                      "  \"e\": null,\n  \"f\": true\n}", PythonJson.Dumps(node, indent: 2));
         Assert.Equal("{\"a\": [1, 2.0, {\"b\": \"x\"}], \"c\": {}}",
             PythonJson.Dumps(new JsonObject { ["a"] = new JsonArray(1, 2.0, new JsonObject { ["b"] = "x" }), ["c"] = new JsonObject() }));

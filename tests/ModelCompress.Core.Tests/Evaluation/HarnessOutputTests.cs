@@ -62,7 +62,8 @@ public sealed class HarnessOutputTests(HarnessOutputFixture output) : IClassFixt
         string folder = output.Folder;
         Assert.Empty(HarnessSchema.Check(folder));
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "results.json")))!;
-        Assert.Equal((2376, 2), (json["n-samples"]!["arc_easy"]!["original"]!.GetValue<int>(), json["n-samples"]!["arc_easy"]!["effective"]!.GetValue<int>()));
+        var arcCounts = json["n-samples"]!["arc_easy"]!;
+        Assert.Equal((2376, 2), (arcCounts["original"]!.GetValue<int>(), arcCounts["effective"]!.GetValue<int>()));
         Assert.Equal(1267, json["n-samples"]!["winogrande"]!["original"]!.GetValue<int>());
         Assert.Equal(62, json["n-samples"]!["wikitext"]!["original"]!.GetValue<int>());
         Assert.Equal(57 * 2, json["groups"]!["mmlu"]!["sample_len"]!.GetValue<int>());
@@ -76,7 +77,8 @@ public sealed class HarnessOutputTests(HarnessOutputFixture output) : IClassFixt
         var arc = JsonNode.Parse(File.ReadLines(Path.Combine(folder, "samples_arc_easy.jsonl")).First())!;
         string prompt = arc["arguments"]!["gen_args_0"]!["arg_0"]!.GetValue<string>();
         Assert.StartsWith("Question: Which statement best explains why photosynthesis", prompt);
-        Assert.Equal(" Sunlight is the source of energy for nearly all ecosystems.", arc["arguments"]!["gen_args_0"]!["arg_1"]!.GetValue<string>());
+        Assert.Equal(" Sunlight is the source of energy for nearly all ecosystems.",
+            arc["arguments"]!["gen_args_0"]!["arg_1"]!.GetValue<string>());
         Assert.Equal(Sha256(prompt), arc["prompt_hash"]!.GetValue<string>());
         Assert.Equal(("0", Sha256("0")), (arc["target"]!.GetValue<string>(), arc["target_hash"]!.GetValue<string>()));
         Assert.Equal(4, arc["resps"]!.AsArray().Count);

@@ -79,7 +79,8 @@ public sealed class WikitextPerplexityTests(Stories260KFixture stories) : IClass
         var stderr = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"rolling_wikitext.py failed (needs Debian's python3-torch and python3-sentencepiece): {stderr.Result}");
+        Assert.True(process.ExitCode == 0,
+            $"rolling_wikitext.py failed (needs Debian's python3-torch and python3-sentencepiece): {stderr.Result}");
         return JsonNode.Parse(stdout)!;
     }
 }

@@ -43,7 +43,8 @@ public sealed class PipelineRunnerTests(StoriesRecipeFixture recipe) : IClassFix
     {
         string outRoot = recipe.Temp("harness");
         CopyCache(recipe.Out, outRoot);
-        var run = recipe.Run(outRoot, ["stages.eval.limit=2", "stages.eval.perplexity=[wikitext, wikitext2]", "stages.eval.tasks=[arc_easy, mmlu]"]);
+        var run = recipe.Run(outRoot,
+            ["stages.eval.limit=2", "stages.eval.perplexity=[wikitext, wikitext2]", "stages.eval.tasks=[arc_easy, mmlu]"]);
         Assert.True(run.Stages.Single(s => s.Id == "heal").Cached);
         string folder = Path.Combine(outRoot, "stories-recipe", EvaluationFiles.Folder, "eval");
         foreach (string side in new[] { "baseline", "candidate" })

@@ -15,7 +15,8 @@ public static class ArcReader
     public static IReadOnlyList<MultipleChoiceItem> ReadArc(string path, int? limit) =>
         Read(path, limit, stem => $"Question: {stem}\nAnswer:", "question");
 
-    public static IReadOnlyList<MultipleChoiceItem> ReadOpenBookQa(string path, int? limit) => Read(path, limit, stem => stem, "question_stem");
+    public static IReadOnlyList<MultipleChoiceItem> ReadOpenBookQa(string path, int? limit) =>
+        Read(path, limit, stem => stem, "question_stem");
 
     private static List<MultipleChoiceItem> Read(string path, int? limit, Func<string, string> prompt, string questionField)
     {
@@ -27,7 +28,8 @@ public static class ArcReader
             string stem = q.String("stem");
             var choices = q.Element("choices", JsonValueKind.Array).EnumerateArray()
                 .Select(c => (Text: (line with { Json = c }).String("text"), Label: (line with { Json = c }).String("label"))).ToList();
-            if (choices.Count < 2) throw EvaluationDataException.BadValue(path, line.Number, "question.choices", "has fewer than 2 choices");
+            if (choices.Count < 2)
+                throw EvaluationDataException.BadValue(path, line.Number, "question.choices", "has fewer than 2 choices");
             string key = line.String("answerKey");
             int gold = choices.FindIndex(c => c.Label == key);
             if (gold < 0) throw EvaluationDataException.LabelOutOfRange(path, line.Number, key, choices.Count);

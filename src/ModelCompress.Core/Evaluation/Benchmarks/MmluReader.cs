@@ -23,7 +23,8 @@ public static class MmluReader
             string subject = Path.GetFileName(file)[..^"_test.csv".Length];
             var examples = shots > 0 ? ReadRows(Path.Combine(folder, "dev", $"{subject}_dev.csv")).Take(shots).ToList() : [];
             if (examples.Count < shots)
-                throw EvaluationDataException.CountMismatch(Path.Combine(folder, "dev", $"{subject}_dev.csv"), shots, examples.Count, "dev examples");
+                throw EvaluationDataException.CountMismatch(Path.Combine(folder, "dev", $"{subject}_dev.csv"), shots, examples.Count,
+                    "dev examples");
             string prefix = Description(subject) + string.Concat(examples.Select(e => Question(e) + " " + Letters[e.Gold] + "\n\n"));
             foreach (var (row, index) in ReadRows(file).Take(limit ?? int.MaxValue).Select((r, i) => (r, i)))
                 items.Add(MultipleChoiceItem.SharedContext($"{subject}/{index}", prefix + Question(row), Letters, row.Gold) with
@@ -56,7 +57,9 @@ public static class MmluReader
         {
             var f = record.Fields;
             if (f.Count > 0 && f[0] == "question" && f[^1] == "answer") continue;
-            if (f.Count != 6) throw EvaluationDataException.Malformed(path, record.Line, $"expected 6 fields (question, 4 choices, answer), found {f.Count}");
+            if (f.Count != 6)
+                throw EvaluationDataException.Malformed(path, record.Line,
+                    $"expected 6 fields (question, 4 choices, answer), found {f.Count}");
             string answer = f[5].Trim();
             int letter = Array.IndexOf(Letters, answer);
             int gold = letter >= 0 ? letter : JsonlReader.ParseIndex(path, record.Line, answer, 4);

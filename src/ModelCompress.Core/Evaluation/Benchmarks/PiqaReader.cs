@@ -17,8 +17,8 @@ public static class PiqaReader
             string[] choices = [line.String("sol1"), line.String("sol2")];
             int gold = JsonlReader.ParseIndex(labelsPath, labels[i].Line, labels[i].Label, 2);
             var doc = new JsonObject { ["goal"] = line.String("goal"), ["sol1"] = choices[0], ["sol2"] = choices[1], ["label"] = gold };
-            return MultipleChoiceItem.SharedContext(line.OptionalString("id") ?? $"{i}", $"Question: {line.String("goal")}\nAnswer:", choices, gold)
-                with { Doc = doc };
+            string prompt = $"Question: {line.String("goal")}\nAnswer:";
+            return MultipleChoiceItem.SharedContext(line.OptionalString("id") ?? $"{i}", prompt, choices, gold) with { Doc = doc };
         }).ToList();
     }
 }

@@ -14,7 +14,8 @@ public static class WinoGrandeReader
     {
         var lines = JsonlReader.Read(path, limit).ToList();
         var labels = labelsPath is not null && File.Exists(labelsPath) ? JsonlReader.ReadLabels(labelsPath) : null;
-        if (labels is not null && labels.Count < lines.Count) throw EvaluationDataException.CountMismatch(labelsPath!, lines.Count, labels.Count, "labels");
+        if (labels is not null && labels.Count < lines.Count)
+            throw EvaluationDataException.CountMismatch(labelsPath!, lines.Count, labels.Count, "labels");
         return lines.Select((line, i) =>
         {
             string sentence = line.String("sentence");
@@ -24,7 +25,10 @@ public static class WinoGrandeReader
                 ? JsonlReader.ParseIndex(path, line.Number, line.String("answer"), 2, offset: 1)
                 : JsonlReader.ParseIndex(labelsPath!, labels[i].Line, labels[i].Label, 2, offset: 1);
             string[] options = [line.String("option1"), line.String("option2")];
-            var doc = new JsonObject { ["sentence"] = sentence, ["option1"] = options[0], ["option2"] = options[1], ["answer"] = $"{gold + 1}" };
+            var doc = new JsonObject
+            {
+                ["sentence"] = sentence, ["option1"] = options[0], ["option2"] = options[1], ["answer"] = $"{gold + 1}",
+            };
             return Partial(line.OptionalString("qID") ?? $"{i}", sentence, options, gold) with { Doc = doc };
         }).ToList();
     }

@@ -42,5 +42,6 @@ public static class HarnessLeaves
     }
 
     private static int Original(TaskResult task, string name) =>
-        task.Original.TryGetValue(name, out int n) ? n : task.Items.Count(i => task.Name != "mmlu" || $"mmlu_{EvaluationRunner.MmluSubject(i.Id)}" == name);
+        task.Original.TryGetValue(name, out int n) ? n
+            : task.Items.Count(i => task.Name != "mmlu" || $"mmlu_{EvaluationRunner.MmluSubject(i.Id)}" == name);
 }

@@ -153,9 +153,9 @@ public static class HarnessResults
         return entry;
     }
 
-    private static void FixedWindows(PerplexityResult p, JsonObject results, JsonObject subtasks, SortedDictionary<string, JsonNode?> configs,
-        SortedDictionary<string, JsonNode?> versions, SortedDictionary<string, JsonNode?> shots, SortedDictionary<string, JsonNode?> better,
-        JsonObject samples)
+    private static void FixedWindows(PerplexityResult p, JsonObject results, JsonObject subtasks,
+        SortedDictionary<string, JsonNode?> configs, SortedDictionary<string, JsonNode?> versions,
+        SortedDictionary<string, JsonNode?> shots, SortedDictionary<string, JsonNode?> better, JsonObject samples)
     {
         string[] metrics = ["token_perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte"];
         double[] values = [p.TokenPerplexity, p.WordPerplexity, p.BytePerplexity, p.BitsPerByte];
@@ -201,6 +201,6 @@ public static class HarnessResults
     // The tool's commit when its version carries one (1.2.3+abcdef), else null (the harness writes None outside git).
     private static string? ToolCommit() =>
         typeof(HarnessResults).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+') is [_, var sha]
-            ? sha : null;
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion
+            .Split('+') is [_, var sha] ? sha : null;
 }

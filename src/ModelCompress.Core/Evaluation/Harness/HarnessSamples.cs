@@ -48,7 +48,8 @@ public static class HarnessSamples
         var item = result.Item ?? throw new InvalidOperationException($"item {result.Id} of {leaf.Name} has no question to log");
         bool partial = item.Requests.Select(r => r.Context).Distinct().Count() > 1;
         // The harness's target: the gold index, or for partial scoring (WinoGrande) the scored text without its delimiter.
-        string target = partial ? item.Requests[0].Continuation.TrimStart(' ') : item.Gold.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string target = partial ? item.Requests[0].Continuation.TrimStart(' ')
+            : item.Gold.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var doc = item.Doc?.DeepClone() ?? new JsonObject
         {
             ["id"] = item.Id, ["query"] = item.Requests[0].Context,
@@ -99,7 +100,8 @@ public static class HarnessSamples
     }
 
     private static JsonObject Arguments(IEnumerable<string[]> requests) => new(requests.Select((args, i) =>
-        KeyValuePair.Create($"gen_args_{i}", (JsonNode?)new JsonObject(args.Select((a, j) => KeyValuePair.Create($"arg_{j}", (JsonNode?)a))))));
+        KeyValuePair.Create($"gen_args_{i}",
+            (JsonNode?)new JsonObject(args.Select((a, j) => KeyValuePair.Create($"arg_{j}", (JsonNode?)a))))));
 
     // str() of each (log-likelihood, is_greedy) pair, as sanitize_list writes it.
     private static IEnumerable<JsonArray> Responses(ItemResult result) => result.LogLikelihoods.Select((ll, c) =>

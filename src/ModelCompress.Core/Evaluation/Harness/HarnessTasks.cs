@@ -52,7 +52,8 @@ public static class HarnessTasks
             if (subject is not null) config["fewshot_split"] = "dev";
             config["doc_to_text"] = s.DocToText;
             config["doc_to_target"] = s.DocToTarget;
-            config["doc_to_choice"] = s.DocToChoice is string[] list ? new JsonArray([.. list.Select(c => (JsonNode)c)]) : (string)s.DocToChoice;
+            config["doc_to_choice"] = s.DocToChoice is string[] list
+                ? new JsonArray([.. list.Select(c => (JsonNode)c)]) : (string)s.DocToChoice;
             if (subject is not null) config["description"] = Benchmarks.MmluReader.Description(subject);
         }
         config["target_delimiter"] = " ";
@@ -84,7 +85,8 @@ public static class HarnessTasks
         ["target_delimiter"] = " ",
         ["fewshot_delimiter"] = "\n\n",
         ["num_fewshot"] = 0,
-        ["metric_list"] = new JsonArray([.. Rolling.RollingPerplexityResult.MetricNames.Select(m => (JsonNode)new JsonObject { ["metric"] = m })]),
+        ["metric_list"] =
+            new JsonArray([.. Rolling.RollingPerplexityResult.MetricNames.Select(m => (JsonNode)new JsonObject { ["metric"] = m })]),
         ["output_type"] = "loglikelihood_rolling",
         ["repeats"] = 1,
         ["should_decontaminate"] = true,

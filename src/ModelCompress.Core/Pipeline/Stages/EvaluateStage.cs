@@ -32,7 +32,7 @@ internal sealed class EvaluateStageType : StageType<EvaluateStage>
             Path = new PathRule(IsName: DataLocations.Corpora.ContainsKey,
                 Hint: $"or a corpus name ({string.Join(", ", DataLocations.Corpora.Keys)})"),
         },
-        Int("limit", "Evaluate only the first N items of each task.", null, 1),
+        Int("limit", "Evaluate only the first N items of each task (wikitext: documents; fixed-window perplexity: windows).", null, 1),
         Int("num_fewshot", "Few-shot examples per prompt.", 0, 0),
         Int("batch_size", "Sequences per forward pass.", 16, 1),
         Int("window", "Fixed-window perplexity: window in tokens (wikitext uses the model's context).", 128, 2),
@@ -76,8 +76,8 @@ internal sealed class EvaluateStageType : StageType<EvaluateStage>
                 stage.BatchSize, Window: stage.Window);
             string tokenizerFile = File.Exists(Path.Combine(model.Path, "tokenizer.json")) ? "tokenizer.json" : "tokenizer.model";
             // The cache holds no path: the run folder's copy names the model (EvaluationFiles).
-            var config = new EvaluationConfig($"sha256:{model.Key}", model.Key!, tokenizerFile, request.AddBos, stage.Limit, stage.NumFewshot,
-                stage.BatchSize, request.SharedContext, run.Device.type.ToString().ToLowerInvariant(),
+            var config = new EvaluationConfig($"sha256:{model.Key}", model.Key!, tokenizerFile, request.AddBos, stage.Limit,
+                stage.NumFewshot, stage.BatchSize, request.SharedContext, run.Device.type.ToString().ToLowerInvariant(),
                 TensorDTypes.TorchDtypeName(run.DType), ToolInfo.Version);
             var prepared = EvaluationRunner.Prepare(request, LlamaConfig.Load(model.Path));
             var tokenizer = TokenizerLoader.FromFolder(model.Path);
