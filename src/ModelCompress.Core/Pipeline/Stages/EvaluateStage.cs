@@ -40,11 +40,12 @@ internal sealed class EvaluateStageType : StageType<EvaluateStage>
             { Path = new PathRule(Folder: true, Hint: "omit data to use $MODELCOMPRESS_DATA/eval.", What: "benchmark folder") }) with
         { Check = AddOutputs };
 
-    // Gates may name each task and corpus (by file name for files), and MMLU's categories.
+    // Gates may name each task and corpus (by file name for files), and MMLU's categories and subjects.
     private static void AddOutputs(StageCheck c)
     {
         foreach (string t in c.Strings("tasks")) c.Outputs.Add(System.IO.Path.GetFileNameWithoutExtension(t));
-        if (c.Outputs.Contains("mmlu")) c.Outputs.UnionWith(MmluCategories.Names.Select(n => $"mmlu_{n}"));
+        if (c.Outputs.Contains("mmlu"))
+            c.Outputs.UnionWith(MmluCategories.Names.Concat(MmluCategories.SubjectNames).Select(n => $"mmlu_{n}"));
         foreach (string t in c.Strings("perplexity")) c.Outputs.Add(System.IO.Path.GetFileNameWithoutExtension(t));
     }
 
@@ -66,7 +67,7 @@ internal sealed class EvaluateStageType : StageType<EvaluateStage>
         if (model.Key is not null)
         {
             var inputs = tasks.Where(File.Exists).Select(run.HashFile).Concat(corpora.Select(c => run.HashFile(c.File))).ToList();
-            string data = Directory.Exists(evalDir) ? run.Hasher.FolderHash(evalDir) : "no benchmark folder";
+            string data = Directory.Exists(evalDir) ? run.HashFolder(evalDir) : "no benchmark folder";
             key = run.Key("evaluate", model.Key, PipelineConfigLoader.Settings(stage with { Data = null }), inputs, data);
         }
         string label = $"{stage.Id} ({(baseline ? "baseline" : "candidate")})";
