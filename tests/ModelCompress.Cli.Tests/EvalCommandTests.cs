@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ModelCompress.TestKit.Harness;
 
 namespace ModelCompress.Cli.Tests;
 
@@ -20,10 +21,12 @@ public sealed class EvalCommandTests : IDisposable
     [Fact]
     public void Eval_WritesHarnessShapedResultsAndSamples()
     {
-        string results = Path.Combine(temp, "results.json"), samples = Path.Combine(temp, "samples.jsonl");
+        string results = Path.Combine(temp, "out", "results.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(results)!);
         var run = CliTestData.RunProcess("eval", "--model", Model(), "--tasks", "arc_easy,winogrande", "--limit", "20",
-            "--data", SharedData.Path("eval"), "--perplexity", "wikitext2", "--output", results, "--samples", samples, "--device", "cpu");
+            "--data", SharedData.Path("eval"), "--perplexity", "wikitext2", "--output", results, "--log-samples", "--device", "cpu");
         Assert.True(run.Code == 0, run.Err);
+        Assert.Empty(HarnessSchema.Check(Path.GetDirectoryName(results)!));
         var json = JsonNode.Parse(File.ReadAllText(results))!;
         var arc = json["results"]!["arc_easy"]!;
         foreach (string key in new[] { "acc,none", "acc_stderr,none", "acc_norm,none", "acc_norm_stderr,none" }) Assert.NotNull(arc[key]);
@@ -31,14 +34,17 @@ public sealed class EvalCommandTests : IDisposable
         foreach (string key in new[] { "token_perplexity,none", "word_perplexity,none", "byte_perplexity,none", "bits_per_byte,none" })
             Assert.True(json["results"]!["wikitext2"]![key]!.GetValue<double>() > 0);
         Assert.Equal(20, json["n-samples"]!["arc_easy"]!["effective"]!.GetValue<int>());
+        Assert.Equal(2376, json["n-samples"]!["arc_easy"]!["original"]!.GetValue<int>());
         var config = json["config"]!;
         Assert.False(config["add_bos"]!.GetValue<bool>());
         Assert.StartsWith("sha256:", config["model_hash"]!.GetValue<string>());
-        Assert.Equal(16, config["batch_size"]!.GetValue<int>());
-        var lines = File.ReadAllLines(samples);
-        Assert.Equal(40, lines.Length);
+        Assert.Equal("16", config["batch_size"]!.GetValue<string>());
+        var lines = File.ReadAllLines(Path.Combine(temp, "out", "samples_arc_easy.jsonl"));
+        Assert.Equal(20, lines.Length);
         var first = JsonNode.Parse(lines[0])!;
-        Assert.Equal(4, first["loglikelihoods"]!.AsArray().Count);
+        Assert.Equal(4, first["arguments"]!.AsObject().Count);
+        Assert.Equal(4, first["filtered_resps"]!.AsArray().Count);
+        Assert.Equal(20, File.ReadAllLines(Path.Combine(temp, "out", "samples_winogrande.jsonl")).Length);
         Assert.Contains("items/s", run.Err);
     }
 

@@ -6,7 +6,8 @@ namespace ModelCompress.Core.Evaluation;
 /// </summary>
 public sealed class EvaluationDataException : ModelCompressException
 {
-    private EvaluationDataException(string message, string? path, int? line) : base(message, FailureKind.InvalidInput) => (FilePath, Line) = (path, line);
+    private EvaluationDataException(string message, string? path, int? line) : base(message, FailureKind.InvalidInput) =>
+        (FilePath, Line) = (path, line);
 
     /// <summary>The file the problem is in, when there is one.</summary>
     public string? FilePath { get; }

@@ -13,7 +13,8 @@ namespace ModelCompress.Core.Evaluation;
 /// with its own positions and mask block), so almost no compute goes to padding; without it each row holds one question.
 /// Like the harness, a request longer than the model's window keeps the last tokens of its context.
 /// </summary>
-public sealed class ModelScorer(LlamaForCausalLM model, int batchSize = 16, bool shareContext = true, bool packRows = true) : ILogLikelihoodScorer
+public sealed class ModelScorer(LlamaForCausalLM model, int batchSize = 16, bool shareContext = true, bool packRows = true)
+    : ILogLikelihoodScorer
 {
     private readonly PackedDecoder decoder = new(model);
 
@@ -23,23 +24,24 @@ public sealed class ModelScorer(LlamaForCausalLM model, int batchSize = 16, bool
     /// <summary>Tokens fed to the model by the last <see cref="Score"/> call, padding included (for throughput figures).</summary>
     public long TokensProcessed { get; private set; }
 
-    public IReadOnlyList<double> Score(IReadOnlyList<TokenRequest> requests, IProgressTask progress)
+    public ScoredRequests Score(IReadOnlyList<TokenRequest> requests, IProgressTask progress)
     {
         var rows = Pack(requests, model.Config.MaxPositionEmbeddings);
         var remaining = rows.GroupBy(r => r.Group).ToDictionary(g => g.Key, g => g.Count());
         var sums = new double[requests.Count];
+        var greedy = Enumerable.Repeat(true, requests.Count).ToArray();
         TokensProcessed = 0;
         using var mode = inference_mode();
         foreach (var batch in packRows ? RowPacker.Batches(rows, BatchSize) : Unpacked(rows))
         {
-            ScoreBatch(batch, sums);
+            ScoreBatch(batch, sums, greedy);
             int done = 0;
             foreach (var line in batch)
                 foreach (var (group, _) in line.Groups)
                     if (--remaining[group.Group] == 0) done++;
             progress.Advance(done);
         }
-        return sums;
+        return new ScoredRequests(sums, greedy);
     }
 
     // One group per row, right-padded to the longest of the batch (lm-evaluation-harness's batching).
@@ -64,7 +66,7 @@ public sealed class ModelScorer(LlamaForCausalLM model, int batchSize = 16, bool
             .ToList();
     }
 
-    private void ScoreBatch(PackedLine[] batch, double[] sums)
+    private void ScoreBatch(PackedLine[] batch, double[] sums, bool[] greedy)
     {
         using var scope = NewDisposeScope();
         var device = model.Model.Embedding.Weight.device;
@@ -101,8 +103,15 @@ public sealed class ModelScorer(LlamaForCausalLM model, int batchSize = 16, bool
                                     tensor(allowed, device: device).view(b, t, t));                 // (B, T, hidden)
         var picked = hidden.view(b * t, -1).index_select(0, tensor(predictors.ToArray(), device: device)); // (N, hidden)
         var logProbs = model.Project(picked).to(ScalarType.Float32).log_softmax(-1);                  // (N, vocab)
-        var chosen = logProbs.gather(1, tensor(targets.ToArray(), device: device).unsqueeze(1)).squeeze(1).cpu(); // (N)
+        var targetIds = tensor(targets.ToArray(), device: device);
+        var chosen = logProbs.gather(1, targetIds.unsqueeze(1)).squeeze(1).cpu();                  // (N)
+        var best = logProbs.argmax(1).eq(targetIds).cpu();                                           // (N)
         var values = chosen.data<float>().ToArray();
-        for (int n = 0; n < values.Length; n++) sums[owners[n]] += values[n];
+        var isBest = best.data<bool>().ToArray();
+        for (int n = 0; n < values.Length; n++)
+        {
+            sums[owners[n]] += values[n];
+            greedy[owners[n]] &= isBest[n];
+        }
     }
 }

@@ -12,16 +12,17 @@ public sealed class MultipleChoiceEvaluator(RequestEncoder encoder, ILogLikeliho
     public TaskResult Evaluate(TaskDefinition task, IReadOnlyList<MultipleChoiceItem> items, IProgressSink progress, int numFewshot = 0)
     {
         var requests = encoder.Encode(items);
-        IReadOnlyList<double> sums;
+        ScoredRequests sums;
         using (var bar = progress.Start(task.Name, items.Count, "items")) sums = scorer.Score(requests, bar);
         var results = new List<ItemResult>(items.Count);
         int next = 0;
         foreach (var item in items)
         {
             var lls = sums.Skip(next).Take(item.Requests.Count).ToArray();
+            var greedy = sums.Greedy.Skip(next).Take(item.Requests.Count).ToArray();
             next += item.Requests.Count;
             foreach (double ll in lls) NonFinite.Check(ll, $"task {task.Name}, item {item.Id}: a choice's log-likelihood");
-            results.Add(Judge(item, lls));
+            results.Add(Judge(item, lls) with { Greedy = greedy });
         }
         return new TaskResult(task.Name, task.Metrics, results, numFewshot);
     }
@@ -30,6 +31,9 @@ public sealed class MultipleChoiceEvaluator(RequestEncoder encoder, ILogLikeliho
     public static ItemResult Judge(MultipleChoiceItem item, IReadOnlyList<double> logLikelihoods)
     {
         var normalized = logLikelihoods.Select((ll, i) => ll / Statistics.CodePoints(item.Choices[i])).ToArray();
-        return new ItemResult(item.Id, logLikelihoods, item.Gold, Statistics.ArgMax(logLikelihoods), Statistics.ArgMax(normalized));
+        return new ItemResult(item.Id, logLikelihoods, item.Gold, Statistics.ArgMax(logLikelihoods), Statistics.ArgMax(normalized))
+        {
+            Item = item,
+        };
     }
 }

@@ -20,7 +20,8 @@ public static partial class PerplexityEvaluator
                                             int window, int batchSize, int? maxWindows, IProgressSink progress)
     {
         if (window < 1 || window > model.Config.MaxPositionEmbeddings)
-            throw new InvalidInputException($"--window {window} must be between 1 and the model's {model.Config.MaxPositionEmbeddings} positions.");
+            throw new InvalidInputException(
+                $"--window {window} must be between 1 and the model's {model.Config.MaxPositionEmbeddings} positions.");
         text = text.Replace("\r\n", "\n");
         var ids = tokenizer.Encode(text);
         var windows = ids.Chunk(window).Take(maxWindows ?? int.MaxValue).ToList();

@@ -17,7 +17,8 @@ public sealed record TaskLoadOptions(string DataDir, int? Limit = null, int NumF
 /// A multiple-choice task: its name (as in lm-evaluation-harness), the metrics it reports, the few-shot count it supports,
 /// and how to read its items. <see cref="PrimaryMetric"/> is the figure averaged into the paper's "Avg Acc".
 /// </summary>
-public sealed record TaskDefinition(string Name, IReadOnlyList<ChoiceMetric> Metrics, Func<TaskLoadOptions, IReadOnlyList<MultipleChoiceItem>> Load,
+public sealed record TaskDefinition(
+    string Name, IReadOnlyList<ChoiceMetric> Metrics, Func<TaskLoadOptions, IReadOnlyList<MultipleChoiceItem>> Load,
                                     bool SupportsFewshot = false)
 {
     /// <summary>The metric averaged over tasks: plain acc, as the paper's tables.</summary>

@@ -15,9 +15,11 @@ public static class TaskRegistry
     [
         new("arc_easy", Both, o => ArcReader.ReadArc(Path.Combine(o.DataDir, "arc", "ARC-Easy-Test.jsonl"), o.Limit)),
         new("arc_challenge", Both, o => ArcReader.ReadArc(Path.Combine(o.DataDir, "arc", "ARC-Challenge-Test.jsonl"), o.Limit)),
-        new("piqa", Both, o => PiqaReader.Read(Path.Combine(o.DataDir, "piqa", "valid.jsonl"), Path.Combine(o.DataDir, "piqa", "valid-labels.lst"), o.Limit)),
+        new("piqa", Both, o => PiqaReader.Read(Path.Combine(o.DataDir, "piqa", "valid.jsonl"),
+            Path.Combine(o.DataDir, "piqa", "valid-labels.lst"), o.Limit)),
         new("hellaswag", Both, o => HellaSwagReader.Read(HellaSwagFile(o.DataDir), o.Limit)),
-        new("winogrande", AccOnly, o => WinoGrandeReader.Read(Path.Combine(o.DataDir, "winogrande", "dev.jsonl"), Path.Combine(o.DataDir, "winogrande", "dev-labels.lst"), o.Limit)),
+        new("winogrande", AccOnly, o => WinoGrandeReader.Read(Path.Combine(o.DataDir, "winogrande", "dev.jsonl"),
+            Path.Combine(o.DataDir, "winogrande", "dev-labels.lst"), o.Limit)),
         new("openbookqa", Both, o => ArcReader.ReadOpenBookQa(Path.Combine(o.DataDir, "openbookqa", "test.jsonl"), o.Limit)),
         new("mmlu", AccOnly, o => MmluReader.Read(Path.Combine(o.DataDir, "mmlu"), o.NumFewshot, o.Limit), SupportsFewshot: true),
         new("boolq", AccOnly, o => BoolQReader.Read(Path.Combine(o.DataDir, "boolq", "val.jsonl"), o.Limit)),

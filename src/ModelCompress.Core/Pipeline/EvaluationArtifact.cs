@@ -1,52 +1,69 @@
 using System.Text.Json.Nodes;
-using ModelCompress.Core.Evaluation.Benchmarks;
+using ModelCompress.Core.Evaluation.Harness;
 using ModelCompress.Core.Gates;
 
 namespace ModelCompress.Core.Pipeline;
 
 /// <summary>
-/// Reads a stored evaluation (results.json + samples.jsonl) back as gate inputs: values and per-item correctness. This is the
-/// one reader of an evaluate stage's own results.json, which has lm-evaluation-harness's shape (<c>results.TASK."acc,none"</c>)
-/// and lives in the stage cache; the run folder's results.json is another file, read by <see cref="RunFolder.Read"/>.
+/// Reads a stored evaluation back as gate inputs: values and per-item correctness. This is the one reader of an evaluate
+/// stage's own results.json, which has lm-evaluation-harness's shape (<c>results.TASK."acc,none"</c>, groups listed under
+/// <c>group_subtasks</c>) beside one <c>samples_TASK.jsonl</c> per task; the run folder's results.json is another file,
+/// read by <see cref="RunFolder.Read"/>.
 /// </summary>
 public static class EvaluationArtifact
 {
-    /// <summary>The evaluate stage's files: the harness-shaped results and one line per scored item.</summary>
-    public const string ResultsFile = "results.json", SamplesFile = "samples.jsonl";
+    /// <summary>The evaluate stage's results file (its samples files are <see cref="HarnessSamples.FileName"/>).</summary>
+    public const string ResultsFile = "results.json";
 
     private static readonly string[] Metrics =
         ["acc", "acc_norm", "token_perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte"];
+
+    private static readonly string[] ItemMetrics = ["acc", "acc_norm"];
 
     public static MetricValues Read(string folder, long parameters)
     {
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, ResultsFile)))!.AsObject();
         var values = new Dictionary<string, double> { ["parameters"] = parameters };
-        foreach (var (task, node) in json["results"]!.AsObject())
+        var results = json["results"]!.AsObject();
+        foreach (var (task, node) in results)
             foreach (string metric in Metrics)
-                if (node![$"{metric},none"] is JsonValue v) values[$"{task}.{metric}"] = v.GetValue<double>();
-        if (json["average"]?["acc,none"] is JsonValue average) values["average.acc"] = average.GetValue<double>();
+                if (node![$"{metric},none"] is JsonValue v && v.TryGetValue<double>(out double d)) values[$"{task}.{metric}"] = d;
+        var children = Subtasks(json);
+        // The paper's "Avg Acc": the mean acc of the top-level tasks (MMLU counts once, as its group).
+        var top = TopLevel(json, children).Where(t => values.ContainsKey($"{t}.acc")).Select(t => values[$"{t}.acc"]).ToList();
+        if (top.Count > 0) values["average.acc"] = top.Average();
 
-        var items = new Dictionary<string, List<bool>>();
-        string samples = Path.Combine(folder, SamplesFile);
-        if (File.Exists(samples))
+        var items = new Dictionary<string, bool[]>();
+        foreach (var (task, _) in results)
         {
-            foreach (string line in File.ReadLines(samples))
-            {
-                var sample = JsonNode.Parse(line)!;
-                string task = sample["task"]!.GetValue<string>();
-                // An MMLU item also counts for its category (mmlu_stem …), whose score results.json reports beside mmlu's.
-                string? category = task == "mmlu" ? MmluCategories.OfItem(sample["id"]!.GetValue<string>()) : null;
-                foreach (string name in category is null ? [task] : new[] { task, $"mmlu_{category}" })
-                    foreach (string metric in new[] { "acc", "acc_norm" })
-                    {
-                        var list = items.TryGetValue($"{name}.{metric}", out var l) ? l : items[$"{name}.{metric}"] = [];
-                        list.Add(sample[metric]!.GetValue<int>() == 1);
-                    }
-            }
+            var lines = Leaves(task, children).SelectMany(leaf => Samples(folder, leaf)).ToList();
+            if (lines.Count == 0) continue;
+            foreach (string metric in ItemMetrics)
+                if (lines.All(l => l[metric] is JsonValue))
+                    items[$"{task}.{metric}"] = [.. lines.Select(l => l[metric]!.GetValue<double>() == 1.0)];
         }
-        return new MetricValues(values, items.ToDictionary(p => p.Key, p => p.Value.ToArray()))
-        {
-            Stats = EvaluationStats.Read(folder, json),
-        };
+        return new MetricValues(values, items) { Stats = EvaluationStats.Read(folder, json) };
+    }
+
+    /// <summary>Each group's subtasks, from the harness's <c>group_subtasks</c>.</summary>
+    internal static Dictionary<string, List<string>> Subtasks(JsonObject json) =>
+        (json["group_subtasks"] as JsonObject ?? [])
+            .ToDictionary(g => g.Key, g => (g.Value as JsonArray ?? []).Select(c => c!.GetValue<string>()).ToList());
+
+    /// <summary>The tasks in <c>results</c> that are no group's subtask (a group such as mmlu counts once).</summary>
+    internal static IEnumerable<string> TopLevel(JsonObject json, Dictionary<string, List<string>> children)
+    {
+        var nested = children.Values.SelectMany(c => c).ToHashSet();
+        return (json["results"] as JsonObject ?? []).Select(r => r.Key).Where(t => !nested.Contains(t));
+    }
+
+    /// <summary>A task's leaf tasks: itself when it has no subtasks, else its subtasks' leaves, in order.</summary>
+    internal static IEnumerable<string> Leaves(string task, Dictionary<string, List<string>> children) =>
+        children.TryGetValue(task, out var list) && list.Count > 0 ? list.SelectMany(c => Leaves(c, children)) : [task];
+
+    internal static IEnumerable<JsonNode> Samples(string folder, string task)
+    {
+        string path = Path.Combine(folder, HarnessSamples.FileName(task));
+        return File.Exists(path) ? File.ReadLines(path).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!) : [];
     }
 }

@@ -49,6 +49,7 @@ public static class PipelineRunner
             ledger.Records, ledger.ScoresFile, started, DateTimeOffset.UtcNow)
         {
             Evaluations = evaluated,
+            EvaluationFolders = ledger.Evaluations,
         };
         RunFolder.Write(outcome, effectiveConfig, run);
         run.Progress.Message(

@@ -7,7 +7,8 @@ using ModelCompress.Core.Scoring;
 namespace ModelCompress.Core.Pipeline;
 
 /// <summary>
-/// The run folder <c>OUT/NAME/</c>: <c>model/</c> (with its model card), results.json, report.md, the charts and manifest.json.
+/// The run folder <c>OUT/NAME/</c>: <c>model/</c> (with its model card), results.json, report.md, the charts, manifest.json
+/// and <c>evaluations/</c> (the harness-shaped files of each evaluate stage, <see cref="EvaluationFiles"/>).
 /// <see cref="Write(RunOutcome, JsonObject, RunContext)"/> writes it as a whole (staged, then renamed into place);
 /// <see cref="Read"/> is the one reader of it.
 /// </summary>
@@ -36,6 +37,7 @@ public static partial class RunFolder
 
         Write(staging.Staging, ResultsFile, Results(summary).ToJsonString(JsonDefaults.Indented));
         Write(staging.Staging, ReportFile, RunReport.Markdown(summary));
+        EvaluationFiles.Copy(staging.Staging, run.EvaluationFolders, Storage.BlobLocation.Redact(context.Config.Model.Source), run.Name);
         if (run.ScoresFile is not null)
             Write(staging.Staging, RunSummary.ScoresChart, ScoresChart(LayerScores.Load(run.ScoresFile), summary));
         var tasks = summary.TaskMetrics;

@@ -13,6 +13,9 @@ public sealed record RunOutcome(
     /// <summary>The candidate's metrics at every evaluate stage, in order (the last one is <see cref="Candidate"/>).</summary>
     public IReadOnlyList<(string Stage, MetricValues Values)> Evaluations { get; init; } = [];
 
+    /// <summary>Every evaluate stage's output folder (baseline and candidate), copied into the run folder's evaluations/.</summary>
+    public IReadOnlyList<EvaluationRecord> EvaluationFolders { get; init; } = [];
+
     /// <summary>The run as its folder records it (what the reports render); the charts are those the folder will hold.</summary>
     public RunSummary Summary()
     {

@@ -35,7 +35,7 @@ public sealed class FileChecksTests : IDisposable
             $"{file}:3:22: calibration.text: file 'calib.txt' not found ({temp}/calib.txt). Hint: paths are relative to the pipeline file's folder.",
             $"{file}:6:39: stages[1].data: file 'train.json' not found ({temp}/train.json). Hint: paths are relative to the pipeline file's folder.",
             $"{file}:7:51: stages[2].tasks[1]: file 'tasks/mine.json' not found ({temp}/tasks/mine.json). Hint: paths are relative to the pipeline file's folder.",
-            $"{file}:7:93: stages[2].perplexity[1]: file 'held.txt' not found ({temp}/held.txt). Hint: paths are relative to the pipeline file's folder; give an existing file or a corpus name (wikitext2, ptb).",
+            $"{file}:7:93: stages[2].perplexity[1]: file 'held.txt' not found ({temp}/held.txt). Hint: paths are relative to the pipeline file's folder; give an existing file or a corpus name (wikitext, wikitext_fixed, wikitext2, ptb).",
             $"{file}:7:110: stages[2].data: benchmark folder 'nowhere' not found. Hint: omit data to use $MODELCOMPRESS_DATA/eval.",
         ], errors);
     }

@@ -9,10 +9,10 @@ public sealed class MultipleChoiceEvaluatorTests
     private sealed class FixedScorer(params double[] values) : ILogLikelihoodScorer
     {
         public IReadOnlyList<TokenRequest>? Seen { get; private set; }
-        public IReadOnlyList<double> Score(IReadOnlyList<TokenRequest> requests, IProgressTask progress)
+        public ScoredRequests Score(IReadOnlyList<TokenRequest> requests, IProgressTask progress)
         {
             Seen = requests;
-            return values;
+            return new ScoredRequests(values, new bool[values.Length]);
         }
     }
 

@@ -68,11 +68,16 @@ public sealed class Stories260KEvalTests(Stories260KFixture stories) : IClassFix
         foreach (var c in categories)
         {
             Assert.Equal((double)c.Items.Count(i => i.Correct) / c.Items.Count, json["results"]![c.Name]!["acc,none"]!.GetValue<double>(), 12);
-            Assert.Equal(c.Items.Count, json["n-samples"]![c.Name]!["effective"]!.GetValue<int>());
+            Assert.Equal(c.Items.Count, json["groups"]![c.Name]!["sample_len"]!.GetValue<int>());
         }
-        // The size-weighted mean of the categories is MMLU's own score; the average over tasks counts MMLU once.
+        // The size-weighted mean of the categories is MMLU's own score; each subject is a subtask of one item here.
         Assert.Equal(mmlu.Acc, categories.Sum(c => c.Acc * c.Items.Count) / 57, 12);
-        Assert.Equal(["mmlu"], json["average"]!["tasks"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal(mmlu.Acc, json["groups"]!["mmlu"]!["acc,none"]!.GetValue<double>(), 12);
+        Assert.Equal(["mmlu_stem", "mmlu_other", "mmlu_social_sciences", "mmlu_humanities"],
+            json["group_subtasks"]!["mmlu"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal(57, json["n-samples"]!.AsObject().Count(s => s.Key.StartsWith("mmlu_", StringComparison.Ordinal)));
+        Assert.Equal(1, json["n-samples"]!["mmlu_anatomy"]!["effective"]!.GetValue<int>());
+        Assert.Equal(135, json["n-samples"]!["mmlu_anatomy"]!["original"]!.GetValue<int>());
     }
 
     private static readonly int[] CorrectPerCategory = [4, 4, 5, 6];

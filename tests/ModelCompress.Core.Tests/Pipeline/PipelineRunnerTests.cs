@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using ModelCompress.Core.Pipeline;
 using ModelCompress.Core.Progress;
 using ModelCompress.Core.Gates;
+using ModelCompress.TestKit.Harness;
 
 namespace ModelCompress.Core.Tests.Pipeline;
 
@@ -60,6 +61,35 @@ public sealed class PipelineRunnerTests(StoriesRecipeFixture recipe) : IClassFix
         Assert.Equal(["tinystories_valid_head.txt"], (List<object>)card["datasets"]);
         var results = (List<object>)Reporting.ModelCardTests.Path(card, "model-index", 0, "results");
         Assert.Equal(["ARC-Easy", "HellaSwag", "WikiText-2"], results.Select(r => Reporting.ModelCardTests.Path(r, "dataset", "name")));
+    }
+
+    [Fact]
+    public void RunFolder_HoldsHarnessShapedEvaluations_ThatPassItsSchemaAndNameNoCachePath()
+    {
+        string outRoot = recipe.Temp("harness");
+        CopyCache(recipe.Out, outRoot);
+        var run = recipe.Run(outRoot,
+            ["stages.eval.limit=2", "stages.eval.perplexity=[wikitext, wikitext2]", "stages.eval.tasks=[arc_easy, mmlu]"]);
+        Assert.True(run.Stages.Single(s => s.Id == "heal").Cached);
+        string folder = Path.Combine(outRoot, "stories-recipe", EvaluationFiles.Folder, "eval");
+        foreach (string side in new[] { "baseline", "candidate" })
+        {
+            string dir = Path.Combine(folder, side);
+            Assert.Empty(HarnessSchema.Check(dir));
+            Assert.True(File.Exists(Path.Combine(dir, "samples_wikitext.jsonl")));
+            Assert.True(File.Exists(Path.Combine(dir, "samples_mmlu_anatomy.jsonl")));
+            string text = File.ReadAllText(Path.Combine(dir, "results.json"));
+            Assert.DoesNotContain(".cache", text);
+            var json = JsonNode.Parse(text)!;
+            string name = side == "baseline" ? JsonNode.Parse(File.ReadAllText(Path.Combine(outRoot, "stories-recipe", "manifest.json")))!
+                ["effective_config"]!["model"]!["source"]!.GetValue<string>() : "stories-recipe";
+            Assert.Equal(name, json["model_name"]!.GetValue<string>());
+            Assert.StartsWith($"pretrained={name},", json["config"]!["model_args"]!.GetValue<string>());
+            Assert.Equal(62, json["n-samples"]!["wikitext"]!["original"]!.GetValue<int>());
+        }
+        // The gates read the same figures: the rolling perplexity and the MMLU group.
+        Assert.True(run.Candidate.Values["wikitext.word_perplexity"] > run.Candidate.Values["wikitext.byte_perplexity"]);
+        Assert.Equal(57 * 2, run.Candidate.Items["mmlu.acc"].Length);
     }
 
     [Fact]

@@ -18,17 +18,13 @@ public sealed class RunStatisticsTests : IDisposable
                "arc_easy": {"acc,none": 0.5, "acc_stderr,none": 0.2, "acc_norm,none": 0.75, "acc_norm_stderr,none": 0.25},
                "piqa": {"acc,none": 0.5, "acc_stderr,none": 0.5},
                "heldout": {"word_perplexity,none": 3.5, "word_perplexity_stderr,none": "N/A", "tokens": 900}},
-             "average": {"acc,none": 0.5, "tasks": ["arc_easy", "piqa"]},
              "n-samples": {"arc_easy": {"effective": 4}, "piqa": {"effective": 2}, "heldout": {"effective": 9}}}
             """);
-        // arc_easy items have 4, 4, 2 and 5 choices (our samples file); piqa's 2 each (harness-shaped, named by the file).
-        File.WriteAllLines(Path.Combine(temp, EvaluationArtifact.SamplesFile),
-        [
-            .. new[] { 4, 4, 2, 5 }.Select(n =>
-                $$"""{"task": "arc_easy", "loglikelihoods": [{{string.Join(",", Enumerable.Repeat("-1", n))}}]}"""),
-        ]);
-        File.WriteAllLines(Path.Combine(temp, "samples_piqa.jsonl"),
-            [.. Enumerable.Repeat("""{"doc_id": 0, "filtered_resps": [[-1.0, false], [-2.0, false]]}""", 2)]);
+        // arc_easy items have 4, 4, 2 and 5 choices, piqa's 2 each: one [log-likelihood, is_greedy] pair per choice.
+        string Line(int choices) =>
+            $$"""{"doc_id": 0, "filtered_resps": [{{string.Join(", ", Enumerable.Repeat("[\"-1.0\", \"False\"]", choices))}}]}""";
+        File.WriteAllLines(Path.Combine(temp, "samples_arc_easy.jsonl"), [.. new[] { 4, 4, 2, 5 }.Select(Line)]);
+        File.WriteAllLines(Path.Combine(temp, "samples_piqa.jsonl"), [Line(2), Line(2)]);
 
         var results = JsonNode.Parse(File.ReadAllText(Path.Combine(temp, EvaluationArtifact.ResultsFile)))!.AsObject();
         var stats = EvaluationStats.Read(temp, results);
@@ -42,6 +38,26 @@ public sealed class RunStatisticsTests : IDisposable
         var average = stats["average.acc"];
         Assert.Equal((6, (arcChance + 0.5) / 2), (average.N, average.Chance!.Value));
         Assert.Equal(Math.Sqrt(0.04 + 0.25) / 2, average.Stderr!.Value, 12);
+    }
+
+    [Fact]
+    public void EvaluationStats_GivesAGroupItsSubtasksItems_AndCountsItOnceInTheAverage()
+    {
+        var json = JsonNode.Parse("""
+            {"results": {"mmlu": {"acc,none": 0.5, "acc_stderr,none": 0.1}, "mmlu_stem": {"acc,none": 0.5},
+                         "mmlu_anatomy": {"acc,none": 0.5}, "mmlu_virology": {"acc,none": 0.5}},
+             "group_subtasks": {"mmlu": ["mmlu_stem"], "mmlu_stem": ["mmlu_anatomy", "mmlu_virology"]},
+             "n-samples": {"mmlu_anatomy": {"effective": 3}, "mmlu_virology": {"effective": 1}}}
+            """)!.AsObject();
+        File.WriteAllLines(Path.Combine(temp, "samples_mmlu_anatomy.jsonl"),
+            [.. Enumerable.Repeat("""{"filtered_resps": [["-1", "False"], ["-1", "False"], ["-1", "False"], ["-1", "False"]]}""", 3)]);
+        File.WriteAllLines(Path.Combine(temp, "samples_mmlu_virology.jsonl"), ["""{"filtered_resps": [["-1", "False"], ["-1", "False"]]}"""]);
+
+        var stats = EvaluationStats.Read(temp, json);
+
+        Assert.Equal(new MetricStats(4, 0.1, (3 * 0.25 + 0.5) / 4), stats["mmlu.acc"]);
+        Assert.Equal(new MetricStats(1, null, 0.5), stats["mmlu_virology.acc"]);
+        Assert.Equal(stats["mmlu.acc"], stats["average.acc"]);
     }
 
     [Fact]

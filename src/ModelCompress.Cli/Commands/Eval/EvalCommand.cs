@@ -42,16 +42,21 @@ public static class EvalCommand
             Description = "results.json path.",
             DefaultValueFactory = _ => new FileInfo("results.json"),
         };
-        var samples = new Option<FileInfo?>("--samples")
+        var samples = new Option<bool>("--log-samples")
         {
-            Description = "Write one JSON line per item (log-likelihoods, prediction, correct).",
+            Description = "Write samples_<task>.jsonl beside the results file (lm-evaluation-harness's per-document samples).",
         };
         var perplexity = new Option<string[]>("--perplexity")
         {
-            Description = "Perplexity corpora: wikitext2, ptb or a text file path (repeatable or comma-separated).",
+            Description = "Perplexity: wikitext (the harness's document-level task) or over fixed windows wikitext_fixed " +
+                          "(alias wikitext2), ptb or a text file path (repeatable or comma-separated).",
             AllowMultipleArgumentsPerToken = true,
         };
-        var window = new Option<int>("--window") { Description = "Perplexity window in tokens.", DefaultValueFactory = _ => 128 };
+        var window = new Option<int>("--window")
+        {
+            Description = "Fixed-window perplexity: window in tokens (wikitext uses the model's context).",
+            DefaultValueFactory = _ => 128,
+        };
         var device = CommonOptions.Device();
         var dtype = CommonOptions.DType();
         var command = new Command("eval",
@@ -82,7 +87,7 @@ public static class EvalCommand
             var report = EvaluationRunner.Run(llm, tokenizer, inputs, config, ConsoleProgress.ForStandardError());
             string resultsPath = parse.GetValue(results)!.FullName;
             report.WriteJson(resultsPath);
-            if (parse.GetValue(samples) is { } samplesFile) report.WriteSamples(samplesFile.FullName);
+            if (parse.GetValue(samples)) report.WriteSamples(Path.GetDirectoryName(resultsPath)!);
             PrintTable(report, output);
             output.WriteLine($"results: {resultsPath}");
             return ExitCodes.Success;
@@ -111,5 +116,8 @@ public static class EvalCommand
             output.WriteLine($"{p.Name}: token ppl {p.TokenPerplexity:F3}, word ppl {p.WordPerplexity:F3}, " +
                              $"byte ppl {p.BytePerplexity:F4}, bits/byte {p.BitsPerByte:F4} " +
                              $"({p.Tokens} tokens, {p.Windows} windows of {p.Window})");
+        foreach (var r in report.Rolling)
+            output.WriteLine($"{r.Name}: word ppl {r.WordPerplexity:F3}, byte ppl {r.BytePerplexity:F4}, bits/byte {r.BitsPerByte:F4} " +
+                             $"({r.Documents.Count} documents, {r.Documents.Sum(d => d.Tokens)} tokens, rolling windows of {r.MaxLength})");
     }
 }

@@ -1,9 +1,11 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace ModelCompress.Core.Evaluation.Benchmarks;
 
 /// <summary>BoolQ (<c>passage</c>, <c>question</c>, <c>label</c> true/false, "true"/"false" or 0/1): prompt
-/// <c>{passage}\nQuestion: {question}?\nAnswer:</c>, continuations <c>" no"</c>, <c>" yes"</c>.</summary>
+/// <c>{passage}\nQuestion: {question}?\nAnswer:</c>, continuations <c>" no"</c>, <c>" yes"</c>; the doc is
+/// <c>super_glue/boolq</c>'s row (question, passage, idx, label).</summary>
 public static class BoolQReader
 {
     public static IReadOnlyList<MultipleChoiceItem> Read(string path, int? limit)
@@ -22,7 +24,14 @@ public static class BoolQReader
                 _ => JsonlReader.ParseIndex(path, line.Number, label.ToString(), 2),
             };
             string context = $"{line.String("passage")}\nQuestion: {line.String("question")}?\nAnswer:";
-            items.Add(MultipleChoiceItem.SharedContext(line.OptionalString("idx") ?? $"{items.Count}", context, ["no", "yes"], gold));
+            var doc = new JsonObject
+            {
+                ["question"] = line.String("question"), ["passage"] = line.String("passage"), ["idx"] = items.Count, ["label"] = gold,
+            };
+            items.Add(MultipleChoiceItem.SharedContext(line.OptionalString("idx") ?? $"{items.Count}", context, ["no", "yes"], gold) with
+            {
+                Doc = doc,
+            });
         }
         return items;
     }

@@ -20,20 +20,24 @@ public static class GenericTaskReader
         JsonElement json;
         try { json = JsonDocument.Parse(InputText.Read(taskFile, "task file")).RootElement; }
         catch (JsonException e) { throw JsonInput.Invalid(taskFile, e); }
-        if (json.ValueKind != JsonValueKind.Object) throw EvaluationDataException.Malformed(taskFile, 1, "a task file must be a JSON object");
+        if (json.ValueKind != JsonValueKind.Object)
+            throw EvaluationDataException.Malformed(taskFile, 1, "a task file must be a JSON object");
         var spec = new JsonlReader.Line(taskFile, 1, json);
         string name = spec.String("name");
         string data = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(taskFile))!, spec.String("data"));
         string template = spec.OptionalString("template") ?? "{context}";
-        if (!template.Contains("{context}")) throw EvaluationDataException.BadValue(taskFile, 1, "template", "has no {context} placeholder");
+        if (!template.Contains("{context}"))
+            throw EvaluationDataException.BadValue(taskFile, 1, "template", "has no {context} placeholder");
         string separator = spec.OptionalString("separator") ?? " ";
         var metrics = json.TryGetProperty("metrics", out var m)
-            ? (m.ValueKind == JsonValueKind.Array ? m.EnumerateArray() : throw EvaluationDataException.BadValue(taskFile, 1, "metrics", "is not a list"))
+            ? (m.ValueKind == JsonValueKind.Array ? m.EnumerateArray()
+                : throw EvaluationDataException.BadValue(taskFile, 1, "metrics", "is not a list"))
                 .Select(x => (x.ValueKind == JsonValueKind.String ? x.GetString() : x.GetRawText()) switch
             {
                 "acc" => ChoiceMetric.Acc,
                 "acc_norm" => ChoiceMetric.AccNorm,
-                var other => throw EvaluationDataException.BadValue(taskFile, 1, "metrics", $"has unknown metric '{other}' (use acc, acc_norm)"),
+                var other => throw EvaluationDataException.BadValue(taskFile, 1, "metrics",
+                    $"has unknown metric '{other}' (use acc, acc_norm)"),
             }).ToArray()
             : [ChoiceMetric.Acc, ChoiceMetric.AccNorm];
         return new TaskDefinition(name, metrics, o => ReadItems(data, template, separator, o.Limit));
@@ -46,7 +50,8 @@ public static class GenericTaskReader
         foreach (var line in JsonlReader.Read(path, limit))
         {
             var choices = line.Element("choices", JsonValueKind.Array).EnumerateArray()
-                .Select(c => c.ValueKind == JsonValueKind.String ? c.GetString()! : throw EvaluationDataException.BadValue(path, line.Number, "choices", "holds a non-string"))
+                .Select(c => c.ValueKind == JsonValueKind.String ? c.GetString()!
+                    : throw EvaluationDataException.BadValue(path, line.Number, "choices", "holds a non-string"))
                 .ToArray();
             if (choices.Length < 2) throw EvaluationDataException.BadValue(path, line.Number, "choices", "has fewer than 2 choices");
             int gold = JsonlReader.ParseIndex(path, line.Number, line.String("gold"), choices.Length);

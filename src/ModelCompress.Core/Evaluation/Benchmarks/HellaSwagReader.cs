@@ -30,7 +30,8 @@ public static partial class HellaSwagReader
             string? label = Next();
             var endings = new[] { Next(), Next(), Next(), Next() };
             if (label is null || endings.Any(e => e is null))
-                throw EvaluationDataException.Malformed(path, first, "incomplete item (each item is 6 lines: context, gold index, four endings)");
+                throw EvaluationDataException.Malformed(path, first,
+                    "incomplete item (each item is 6 lines: context, gold index, four endings)");
             int gold = JsonlReader.ParseIndex(path, first + 1, label.Trim(), 4);
             items.Add(MultipleChoiceItem.SharedContext($"{items.Count}", context, endings!, gold));
         }

@@ -54,7 +54,9 @@ public static class JsonlReader
         return InputText.Lines(path, "labels file").Select((text, i) => (i + 1, text.Trim())).Where(x => x.Item2.Length > 0).ToList();
     }
 
-    /// <summary>Parses <paramref name="label"/> as an index in [0, <paramref name="choices"/>) after subtracting <paramref name="offset"/>.</summary>
+    /// <summary>
+    /// Parses <paramref name="label"/> as an index in [0, <paramref name="choices"/>) after subtracting <paramref name="offset"/>.
+    /// </summary>
     public static int ParseIndex(string path, int line, string label, int choices, int offset = 0) =>
         int.TryParse(label, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int v)
         && v - offset >= 0 && v - offset < choices

@@ -44,6 +44,9 @@ public static class MmluCategories
 
     public static int SubjectCount => Subjects.Count;
 
+    /// <summary>The 57 subjects (each the harness's subtask <c>mmlu_&lt;subject&gt;</c>).</summary>
+    public static IEnumerable<string> SubjectNames => Subjects.Keys;
+
     private static Dictionary<string, string> Build(Dictionary<string, string[]> categories) =>
         categories.SelectMany(c => c.Value.Select(s => (Subject: s, Category: c.Key))).ToDictionary(p => p.Subject, p => p.Category);
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace ModelCompress.Core.Evaluation.Benchmarks;
 
 /// <summary>
@@ -21,13 +23,24 @@ public static class MmluReader
             string subject = Path.GetFileName(file)[..^"_test.csv".Length];
             var examples = shots > 0 ? ReadRows(Path.Combine(folder, "dev", $"{subject}_dev.csv")).Take(shots).ToList() : [];
             if (examples.Count < shots)
-                throw EvaluationDataException.CountMismatch(Path.Combine(folder, "dev", $"{subject}_dev.csv"), shots, examples.Count, "dev examples");
+                throw EvaluationDataException.CountMismatch(Path.Combine(folder, "dev", $"{subject}_dev.csv"), shots, examples.Count,
+                    "dev examples");
             string prefix = Description(subject) + string.Concat(examples.Select(e => Question(e) + " " + Letters[e.Gold] + "\n\n"));
             foreach (var (row, index) in ReadRows(file).Take(limit ?? int.MaxValue).Select((r, i) => (r, i)))
-                items.Add(MultipleChoiceItem.SharedContext($"{subject}/{index}", prefix + Question(row), Letters, row.Gold));
+                items.Add(MultipleChoiceItem.SharedContext($"{subject}/{index}", prefix + Question(row), Letters, row.Gold) with
+                {
+                    Doc = Doc(row, subject),
+                });
         }
         return items;
     }
+
+    /// <summary>The row as the Hugging Face dataset <c>cais/mmlu</c> holds it: question, subject, choices, answer.</summary>
+    public static JsonObject Doc(MmluRow row, string subject) => new()
+    {
+        ["question"] = row.Question, ["subject"] = subject,
+        ["choices"] = new JsonArray([.. row.Choices.Select(c => (JsonNode)c)]), ["answer"] = row.Gold,
+    };
 
     /// <summary>"The following are multiple choice questions (with answers) about {subject with spaces}.\n\n".</summary>
     public static string Description(string subject) =>
@@ -44,7 +57,9 @@ public static class MmluReader
         {
             var f = record.Fields;
             if (f.Count > 0 && f[0] == "question" && f[^1] == "answer") continue;
-            if (f.Count != 6) throw EvaluationDataException.Malformed(path, record.Line, $"expected 6 fields (question, 4 choices, answer), found {f.Count}");
+            if (f.Count != 6)
+                throw EvaluationDataException.Malformed(path, record.Line,
+                    $"expected 6 fields (question, 4 choices, answer), found {f.Count}");
             string answer = f[5].Trim();
             int letter = Array.IndexOf(Letters, answer);
             int gold = letter >= 0 ? letter : JsonlReader.ParseIndex(path, record.Line, answer, 4);

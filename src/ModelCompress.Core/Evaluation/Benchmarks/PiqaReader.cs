@@ -1,7 +1,10 @@
+using System.Text.Json.Nodes;
+
 namespace ModelCompress.Core.Evaluation.Benchmarks;
 
 /// <summary>PIQA: <c>valid.jsonl</c> (<c>goal</c>, <c>sol1</c>, <c>sol2</c>) with labels 0/1 one per line in a separate file.
-/// Prompt <c>Question: {goal}\nAnswer:</c>, continuations <c>" " + sol</c>.</summary>
+/// Prompt <c>Question: {goal}\nAnswer:</c>, continuations <c>" " + sol</c>; the doc is <c>baber/piqa</c>'s row
+/// (goal, sol1, sol2, label).</summary>
 public static class PiqaReader
 {
     public static IReadOnlyList<MultipleChoiceItem> Read(string path, string labelsPath, int? limit)
@@ -13,7 +16,9 @@ public static class PiqaReader
         {
             string[] choices = [line.String("sol1"), line.String("sol2")];
             int gold = JsonlReader.ParseIndex(labelsPath, labels[i].Line, labels[i].Label, 2);
-            return MultipleChoiceItem.SharedContext(line.OptionalString("id") ?? $"{i}", $"Question: {line.String("goal")}\nAnswer:", choices, gold);
+            var doc = new JsonObject { ["goal"] = line.String("goal"), ["sol1"] = choices[0], ["sol2"] = choices[1], ["label"] = gold };
+            string prompt = $"Question: {line.String("goal")}\nAnswer:";
+            return MultipleChoiceItem.SharedContext(line.OptionalString("id") ?? $"{i}", prompt, choices, gold) with { Doc = doc };
         }).ToList();
     }
 }

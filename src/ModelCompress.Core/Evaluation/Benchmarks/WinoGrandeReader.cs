@@ -1,9 +1,12 @@
+using System.Text.Json.Nodes;
+
 namespace ModelCompress.Core.Evaluation.Benchmarks;
 
 /// <summary>
 /// WinoGrande (<c>sentence</c> with one <c>_</c>, <c>option1</c>, <c>option2</c>, <c>answer</c> "1"/"2"; or the answers in a
 /// separate labels file) with partial scoring (Sakaguchi et al.; lm-evaluation-harness): each option fills the blank to
-/// form a context, and only the text after the blank, <c>" " + rest.Trim()</c>, is scored given each context.
+/// form a context, and only the text after the blank, <c>" " + rest.Trim()</c>, is scored given each context. The doc is
+/// <c>allenai/winogrande</c>'s row (sentence, option1, option2, answer "1"/"2").
 /// </summary>
 public static class WinoGrandeReader
 {
@@ -11,7 +14,8 @@ public static class WinoGrandeReader
     {
         var lines = JsonlReader.Read(path, limit).ToList();
         var labels = labelsPath is not null && File.Exists(labelsPath) ? JsonlReader.ReadLabels(labelsPath) : null;
-        if (labels is not null && labels.Count < lines.Count) throw EvaluationDataException.CountMismatch(labelsPath!, lines.Count, labels.Count, "labels");
+        if (labels is not null && labels.Count < lines.Count)
+            throw EvaluationDataException.CountMismatch(labelsPath!, lines.Count, labels.Count, "labels");
         return lines.Select((line, i) =>
         {
             string sentence = line.String("sentence");
@@ -20,7 +24,12 @@ public static class WinoGrandeReader
             int gold = labels is null
                 ? JsonlReader.ParseIndex(path, line.Number, line.String("answer"), 2, offset: 1)
                 : JsonlReader.ParseIndex(labelsPath!, labels[i].Line, labels[i].Label, 2, offset: 1);
-            return Partial(line.OptionalString("qID") ?? $"{i}", sentence, [line.String("option1"), line.String("option2")], gold);
+            string[] options = [line.String("option1"), line.String("option2")];
+            var doc = new JsonObject
+            {
+                ["sentence"] = sentence, ["option1"] = options[0], ["option2"] = options[1], ["answer"] = $"{gold + 1}",
+            };
+            return Partial(line.OptionalString("qID") ?? $"{i}", sentence, options, gold) with { Doc = doc };
         }).ToList();
     }
 

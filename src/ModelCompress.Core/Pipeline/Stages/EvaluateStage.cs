@@ -13,32 +13,39 @@ public sealed record EvaluateStage(
     string Id, IReadOnlyList<string> Tasks, IReadOnlyList<string> Perplexity, int? Limit, int NumFewshot, int BatchSize, int Window,
     string? Data) : StageConfig(Id);
 
-/// <summary>Evaluates the base model and the current one; each output folder holds results.json and samples.jsonl.</summary>
+/// <summary>
+/// Evaluates the base model and the current one; each output folder holds lm-evaluation-harness shaped results.json and
+/// one samples_&lt;task&gt;.jsonl per task. The key holds the benchmark folder's content hash, not its path, so moving the
+/// data (another checkout, another runner) keeps the cache.
+/// </summary>
 internal sealed class EvaluateStageType : StageType<EvaluateStage>
 {
     public override StageSyntax Syntax { get; } = Spell("evaluate",
         "Evaluate baseline and candidate on zero-shot multiple-choice tasks and perplexity.",
         List("tasks", "Tasks: arc_easy, arc_challenge, piqa, hellaswag, winogrande, openbookqa, mmlu, boolq, or a task file.",
             Str("task", "A task.")) with { Default = Array.Empty<string>(), Path = new PathRule(IsName: IsTaskName) },
-        List("perplexity", "Perplexity corpora: wikitext2, ptb, or a text file.", Str("corpus", "A corpus.")) with
+        List("perplexity",
+            "Perplexity: wikitext (the harness's document-level rolling task), or over fixed windows: wikitext_fixed (alias " +
+            "wikitext2), ptb, or a text file.", Str("corpus", "A corpus.")) with
         {
             Default = Array.Empty<string>(),
             Path = new PathRule(IsName: DataLocations.Corpora.ContainsKey,
                 Hint: $"or a corpus name ({string.Join(", ", DataLocations.Corpora.Keys)})"),
         },
-        Int("limit", "Evaluate only the first N items of each task.", null, 1),
+        Int("limit", "Evaluate only the first N items of each task (wikitext: documents; fixed-window perplexity: windows).", null, 1),
         Int("num_fewshot", "Few-shot examples per prompt.", 0, 0),
         Int("batch_size", "Sequences per forward pass.", 16, 1),
-        Int("window", "Perplexity window in tokens.", 128, 2),
+        Int("window", "Fixed-window perplexity: window in tokens (wikitext uses the model's context).", 128, 2),
         Str("data", "Benchmark folder (default: $MODELCOMPRESS_DATA/eval).") with
             { Path = new PathRule(Folder: true, Hint: "omit data to use $MODELCOMPRESS_DATA/eval.", What: "benchmark folder") }) with
         { Check = AddOutputs };
 
-    // Gates may name each task and corpus (by file name for files), and MMLU's categories.
+    // Gates may name each task and corpus (by file name for files), and MMLU's categories and subjects.
     private static void AddOutputs(StageCheck c)
     {
         foreach (string t in c.Strings("tasks")) c.Outputs.Add(System.IO.Path.GetFileNameWithoutExtension(t));
-        if (c.Outputs.Contains("mmlu")) c.Outputs.UnionWith(MmluCategories.Names.Select(n => $"mmlu_{n}"));
+        if (c.Outputs.Contains("mmlu"))
+            c.Outputs.UnionWith(MmluCategories.Names.Concat(MmluCategories.SubjectNames).Select(n => $"mmlu_{n}"));
         foreach (string t in c.Strings("perplexity")) c.Outputs.Add(System.IO.Path.GetFileNameWithoutExtension(t));
     }
 
@@ -60,7 +67,8 @@ internal sealed class EvaluateStageType : StageType<EvaluateStage>
         if (model.Key is not null)
         {
             var inputs = tasks.Where(File.Exists).Select(run.HashFile).Concat(corpora.Select(c => run.HashFile(c.File))).ToList();
-            key = run.Key("evaluate", model.Key, PipelineConfigLoader.Settings(stage), inputs, evalDir);
+            string data = Directory.Exists(evalDir) ? run.HashFolder(evalDir) : "no benchmark folder";
+            key = run.Key("evaluate", model.Key, PipelineConfigLoader.Settings(stage with { Data = null }), inputs, data);
         }
         string label = $"{stage.Id} ({(baseline ? "baseline" : "candidate")})";
         string? folder = walk.Step(label, "evaluate", key, model.Layers, () => note, output =>
@@ -68,15 +76,16 @@ internal sealed class EvaluateStageType : StageType<EvaluateStage>
             var request = new EvaluationRequest(tasks, [.. corpora.Select(c => (c.Name, c.File))], evalDir, stage.Limit, stage.NumFewshot,
                 stage.BatchSize, Window: stage.Window);
             string tokenizerFile = File.Exists(Path.Combine(model.Path, "tokenizer.json")) ? "tokenizer.json" : "tokenizer.model";
-            var config = new EvaluationConfig(model.Path, model.Key!, tokenizerFile, request.AddBos, stage.Limit, stage.NumFewshot,
-                stage.BatchSize, request.SharedContext, run.Device.type.ToString().ToLowerInvariant(),
+            // The cache holds no path: the run folder's copy names the model (EvaluationFiles).
+            var config = new EvaluationConfig($"sha256:{model.Key}", model.Key!, tokenizerFile, request.AddBos, stage.Limit,
+                stage.NumFewshot, stage.BatchSize, request.SharedContext, run.Device.type.ToString().ToLowerInvariant(),
                 TensorDTypes.TorchDtypeName(run.DType), ToolInfo.Version);
             var prepared = EvaluationRunner.Prepare(request, LlamaConfig.Load(model.Path));
             var tokenizer = TokenizerLoader.FromFolder(model.Path);
             using var llm = HfModelFolder.Load(model.Path, run.Device, run.DType);
             var report = EvaluationRunner.Run(llm, tokenizer, prepared, config, run.Progress);
             report.WriteJson(Path.Combine(output, EvaluationArtifact.ResultsFile));
-            report.WriteSamples(Path.Combine(output, EvaluationArtifact.SamplesFile));
+            report.WriteSamples(output);
         });
         if (folder is not null) walk.Ledger.Add(new EvaluationRecord(stage.Id, baseline, folder, model.Path));
     }
