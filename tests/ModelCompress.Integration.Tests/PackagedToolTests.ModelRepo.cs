@@ -22,7 +22,10 @@ public sealed partial class PackagedToolTests
         var (first, firstRun) = Job("workspace-a", runnerCache, FirstJobTimeout);
         var firstStages = Stages(first);
         Assert.Equal(7, firstStages.Count);
-        Assert.All(firstStages, s => Assert.False(s.Cached, $"{s.Id} was cached in an empty cache"));
+        // An empty cache: each key is computed once (the two baseline evaluations share one: same model, same settings).
+        Assert.All(firstStages.Select((s, i) => (s, i)), x => Assert.Equal(
+            firstStages.Take(x.i).Any(e => e.Key == x.s.Key), x.s.Cached));
+        Assert.Equal(6, firstStages.Count(s => !s.Cached));
         Assert.Contains("demo: building the built-in demo model", firstRun.Err);
 
         string second = Workspace("workspace-b");
