@@ -27,6 +27,10 @@ public sealed class CompressModel : ToolTask
     /// <summary>Runs folder (<c>--out</c>); the run goes to RunDirectory/NAME. Default <c>runs</c>.</summary>
     public string RunDirectory { get; set; } = "runs";
 
+    /// <summary>Persistent cache root (<c>--cache-dir</c>): stage outputs, blob mirrors and the demo survive a clean workspace.
+    /// Default: none (the tool's default: <c>$MODELCOMPRESS_CACHE</c>, else RunDirectory/.cache for stages).</summary>
+    public string CacheDirectory { get; set; } = "";
+
     /// <summary>Continue an interrupted run (<c>--resume</c>).</summary>
     public bool Resume { get; set; }
 
@@ -77,6 +81,7 @@ public sealed class CompressModel : ToolTask
         builder.AppendFileNameIfNotNull(Path.GetFullPath(PlanFile));
         foreach (string item in Overrides.Where(o => o.Trim().Length > 0)) builder.AppendSwitchIfNotNull("--set ", item.Trim());
         builder.AppendSwitchIfNotNull("--out ", _runDirectory);
+        if (CacheDirectory.Trim().Length > 0) builder.AppendSwitchIfNotNull("--cache-dir ", Path.GetFullPath(CacheDirectory.Trim()));
         if (Resume) builder.AppendSwitch("--resume");
         builder.AppendSwitch("--json");
         return builder.ToString();

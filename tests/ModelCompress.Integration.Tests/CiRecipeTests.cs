@@ -2,9 +2,17 @@ using YamlDotNet.RepresentationModel;
 
 namespace ModelCompress.Integration.Tests;
 
-/// <summary>The CI recipes users copy: their triggers, runners, permissions, tool invocation and artifact steps.</summary>
-public sealed class CiRecipeTests
+/// <summary>
+/// The CI recipes users copy (this repository's own and the samples/model-repo template): triggers, runners, permissions,
+/// how the tool is installed and invoked, the persistent stage cache, pinned actions, Azure login, artifact steps.
+/// </summary>
+public sealed partial class CiRecipeTests
 {
+    private static readonly string[][] GitHubCompressWorkflows =
+        [[".github", "workflows", "compress.yml"], ["samples", "model-repo", ".github", "workflows", "compress.yml"]];
+    private static readonly string[][] AzurePipelines =
+        [["pipelines", "azure-pipelines.yml"], ["samples", "model-repo", "azure-pipelines.yml"]];
+
     [Fact]
     public void CiWorkflow_BuildsAndTestsOnCpuRunner_ThroughCiRun()
     {
@@ -30,10 +38,11 @@ public sealed class CiRecipeTests
         Assert.Equal("pruning.yaml", Text(plan, "default"));
 
         var permissions = Map(root, "permissions");
-        Assert.Equal(3, permissions.Children.Count);
+        Assert.Equal(4, permissions.Children.Count);
         Assert.Equal("read", Text(permissions, "contents"));
         Assert.Equal("write", Text(permissions, "pull-requests"));
         Assert.Equal("write", Text(permissions, "checks"));
+        Assert.Equal("write", Text(permissions, "id-token"));
         Assert.StartsWith("compress-${{ github.event.pull_request.number", Text(Map(root, "concurrency"), "group"));
 
         var job = Map(Map(root, "jobs"), "compress");
@@ -49,7 +58,8 @@ public sealed class CiRecipeTests
 
         Assert.Contains(steps, s => Text(s, "run").Contains("dotnet build src/ModelCompress.Cli") && Text(s, "run").Contains("-p:TorchBackend=cuda"));
         Assert.Contains("inputs.plan", Text(Map(job, "env"), "PLAN"));
-        var run = Assert.Single(steps, s => Text(s, "run").Contains("dotnet \"$TOOL\" run \"$PLAN\" --out runs"));
+        var run = Assert.Single(steps,
+            s => Text(s, "run").Contains("dotnet \"$TOOL\" run \"$PLAN\" --out runs --cache-dir \"$CACHE_DIR\" --resume"));
         // The tool comments, sets the check and writes the step summary itself, with the job's token.
         Assert.Equal("${{ github.token }}", Text(Map(run, "env"), "GITHUB_TOKEN"));
         Assert.DoesNotContain(steps, s => Text(s, "uses").StartsWith("actions/github-script@"));
@@ -76,7 +86,8 @@ public sealed class CiRecipeTests
 
         var steps = Steps(((YamlSequenceNode)root.Children[Scalar("jobs")]).Cast<YamlMappingNode>().Single());
         Assert.Contains(steps, s => Text(s, "script").Contains("-p:TorchBackend=cuda"));
-        Assert.Contains(steps, s => Text(s, "script").Contains("dotnet \"$(TOOL)\" run \"$(PLAN)\""));
+        var run = Assert.Single(steps, s => Script(s).Contains("dotnet \"$(TOOL)\" run \"$(PLAN)\""));
+        Assert.Contains("--cache-dir \"$(CACHE_DIR)\" --resume", Script(run));
         var publish = Assert.Single(steps, s => Text(s, "task") == "PublishPipelineArtifact@1");
         Assert.Equal("always()", Text(publish, "condition"));
         Assert.EndsWith("/runs", Text(Map(publish, "inputs"), "targetPath"));

@@ -18,7 +18,8 @@ public sealed class PackagedToolFixture : IDisposable
     /// <summary>The folder holding the tool manifest; the sample project is below it.</summary>
     public string Work => Path.Combine(Root, "work");
     public string Sample => Path.Combine(Work, "CompressModelSample");
-    /// <summary>One runs folder for every test, so the stage cache (OUT/.cache) is shared and only the first run trains.</summary>
+    /// <summary>One runs folder for every test; with MODELCOMPRESS_CACHE set the stage cache is CACHE/stages, shared too, so only
+    /// the first run trains.</summary>
     public string Runs => Path.Combine(Root, "runs");
 
     /// <summary>Environment of every command run as the user would (not of the pack, which needs the machine's NuGet cache).</summary>
@@ -68,7 +69,8 @@ public sealed class PackagedToolFixture : IDisposable
         if (result.ExitCode != 0) throw new InvalidOperationException(result.ToString());
     }
 
-    private static void CopyDirectory(string from, string to)
+    /// <summary>Copies a folder as a user would (hidden files included), less build outputs and run folders.</summary>
+    internal static void CopyDirectory(string from, string to)
     {
         Directory.CreateDirectory(to);
         foreach (string file in Directory.GetFiles(from))

@@ -6,7 +6,7 @@ namespace ModelCompress.Integration.Tests;
 /// The packed tool as a user installs it, and the MSBuild package on the sample project. One fixture packs and installs
 /// once; the tests of this class run one after another and share its runs folder (the first run trains the demo model).
 /// </summary>
-public sealed class PackagedToolTests(PackagedToolFixture tool) : IClassFixture<PackagedToolFixture>
+public sealed partial class PackagedToolTests(PackagedToolFixture tool) : IClassFixture<PackagedToolFixture>
 {
     private static readonly string[] Verbs = ["convert", "generate", "score", "prune", "finetune", "validate", "schema", "init", "run", "plan", "eval"];
 

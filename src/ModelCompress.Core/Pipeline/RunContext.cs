@@ -8,17 +8,36 @@ using static TorchSharp.torch;
 namespace ModelCompress.Core.Pipeline;
 
 /// <summary>How to run: where outputs and caches go, whether to continue a crashed stage, and who hears about progress.</summary>
+/// <remarks>
+/// With a persistent cache root (<see cref="CacheDir"/>: the CLI's <c>--cache-dir</c>, else <c>$MODELCOMPRESS_CACHE</c>), stage
+/// outputs live in ROOT/stages, blob mirrors in ROOT/blobs and the built-in demo in ROOT/demo-v3, so a CI job in a fresh
+/// workspace reuses them. Without one, the stage cache is OUT/.cache (gone with the runs folder) and assets go to
+/// <c>$MODELCOMPRESS_CACHE</c>, else <c>~/.cache/modelcompress</c>.
+/// </remarks>
 public sealed record RunOptions(string OutRoot, bool Resume = false, IProgressSink? Progress = null, string? AssetCache = null)
 {
+    /// <summary>The folder name of the stage cache under a persistent cache root.</summary>
+    public const string StagesFolder = "stages";
+
     /// <summary>Where storage credentials are read (<see cref="Storage.BlobClients"/>); the process environment by default.</summary>
     public Func<string, string?>? Environment { get; init; }
+
+    /// <summary>The persistent cache root; null: stages in OUT/.cache.</summary>
+    public string? CacheDir { get; init; }
 
     /// <summary>The mirror of blob model sources, under <see cref="AssetRoot"/>, with this run's credentials.</summary>
     public Storage.BlobModelCache BlobCache() => new(Path.Combine(AssetRoot, "blobs"), new Storage.BlobClients(Environment));
 
-    /// <summary>Built-in assets (the demo model) live here: <c>$MODELCOMPRESS_CACHE</c>, else <c>~/.cache/modelcompress</c>.</summary>
-    public string AssetRoot => AssetCache ?? (System.Environment.GetEnvironmentVariable("MODELCOMPRESS_CACHE") is { Length: > 0 } env
-        ? env : Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".cache", "modelcompress"));
+    /// <summary>Built-in assets (the demo model) and blob mirrors live here: <see cref="AssetCache"/>, else <see cref="CacheDir"/>,
+    /// else <c>$MODELCOMPRESS_CACHE</c>, else <c>~/.cache/modelcompress</c>.</summary>
+    public string AssetRoot => AssetCache ?? PersistentRoot
+        ?? (System.Environment.GetEnvironmentVariable("MODELCOMPRESS_CACHE") is { Length: > 0 } env ? env : Path.Combine(
+            System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".cache", "modelcompress"));
+
+    /// <summary>The stage cache: <see cref="CacheDir"/>/stages, else OUT/.cache.</summary>
+    public string StageCacheRoot => PersistentRoot is { } root ? Path.Combine(root, StagesFolder) : Path.Combine(OutRoot, ".cache");
+
+    private string? PersistentRoot => CacheDir is { Length: > 0 } dir ? Path.GetFullPath(dir) : null;
 }
 
 /// <summary>Everything stages share during one run: resolved paths, compute settings, hashing and the stage cache.</summary>
@@ -32,7 +51,7 @@ public sealed class RunContext
         Config = config;
         Options = options;
         Progress = options.Progress ?? NullProgress.Instance;
-        Cache = new StageCache(Path.Combine(options.OutRoot, ".cache"));
+        Cache = new StageCache(options.StageCacheRoot);
         Hasher = new ContentHasher(Path.Combine(Cache.Root, "hashes.json"));
         Device = ComputeSettings.ResolveDevice(config.Compute.Device);
         DType = ComputeSettings.ResolveDType(config.Compute.Dtype, Device);

@@ -6,7 +6,8 @@ namespace ModelCompress.Core.Pipeline;
 /// <summary>
 /// Content-addressed stage outputs: each stage's output folder is keyed by a hash of its input's key, its options, the
 /// data it reads and the tool version. A folder exists only once complete (written under a temporary name, then renamed),
-/// so a crash never leaves a half-written output that a later run would trust.
+/// so a crash never leaves a half-written output that a later run would trust. The first complete output of a key wins, so
+/// jobs sharing one cache folder never replace each other's outputs.
 /// </summary>
 public sealed class StageCache(string root)
 {
@@ -29,7 +30,9 @@ public sealed class StageCache(string root)
             produce(staging.Staging);
             description["key"] = key;
             File.WriteAllText(Path.Combine(staging.Staging, "stage.json"), description.ToJsonString(JsonDefaults.Indented));
-            staging.Commit();
+            // Another job sharing a persistent cache may have finished the same stage meanwhile: its complete output stays
+            // (replacing it could pull it from under that job); ours is discarded with the staging folder.
+            if (!Contains(key)) staging.Commit();
         }
         if (Directory.Exists(WorkFolder(key))) Directory.Delete(WorkFolder(key), recursive: true);
         return (folder, false);

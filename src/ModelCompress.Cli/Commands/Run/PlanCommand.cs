@@ -13,7 +13,7 @@ public static class PlanCommand
     public static Command Build(TextWriter output, Func<string, string?> environment)
     {
         var pipeline = new PipelineArguments();
-        var (file, set, outDir) = (pipeline.File, pipeline.Set, pipeline.Out);
+        var (file, set) = (pipeline.File, pipeline.Set);
         var command = new Command("plan",
             "Show the stages in order, which are cached, layers, parameters and weight memory before and after pruning, " +
             "and a rough compute estimate — without loading weights; then the gates, where a passed run is published,\n" +
@@ -26,10 +26,12 @@ public static class PlanCommand
         command.SetAction(parse =>
         {
             var config = PipelineConfigLoader.Load(parse.GetValue(file)!.FullName, parse.GetValue(set));
-            var rows = PipelinePlanner.Plan(config, new RunOptions(parse.GetValue(outDir)!.FullName) { Environment = environment });
+            var options = pipeline.Options(parse, environment);
+            var rows = PipelinePlanner.Plan(config, options);
             if (parse.GetValue(json))
             {
-                output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { config.Name, Steps = rows }, Core.JsonDefaults.Indented));
+                var plan = new { config.Name, Cache = options.StageCacheRoot, Steps = rows };
+                output.WriteLine(System.Text.Json.JsonSerializer.Serialize(plan, Core.JsonDefaults.Indented));
                 return ExitCodes.Success;
             }
             output.WriteLine($"{"stage",-22} {"type",-9} {"cached",-6} {"layers",6} {"parameters",14} {"weights",10}  notes");
@@ -56,6 +58,8 @@ public static class PlanCommand
             output.WriteLine($"review:   {review}");
             if (AzurePipelines.IsActive(environment))
                 output.WriteLine("          Azure Pipelines: failed gates and errors as logged issues, report.md as the build summary");
+            output.WriteLine();
+            output.WriteLine($"cache:    {options.StageCacheRoot} ({rows.Count(r => r.Cached)} of {rows.Count} steps cached)");
             return ExitCodes.Success;
         });
         return command;

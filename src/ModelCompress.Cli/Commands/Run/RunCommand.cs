@@ -32,7 +32,7 @@ public static class RunCommand
             "the verdict is reported as one\n" +
             "pull-request comment (edited on re-runs), a check run and the step summary; " +
             "in Azure Pipelines as logging commands and a build summary.\n" +
-            "Example: dotnet compress run pruning.yaml --set compute.device=cpu --out runs")
+            "Example: dotnet compress run pruning.yaml --set compute.device=cpu --out runs --cache-dir /var/cache/modelcompress")
         {
             resume, json,
         };
@@ -51,7 +51,7 @@ public static class RunCommand
             var review = config.Publish.Github || github.Given(parse)
                 ? GitHubTarget.Resolve(github.Options(parse), environment, publisher.Warn)
                 : null;
-            var options = new RunOptions(parse.GetValue(outDir)!.FullName, parse.GetValue(resume), progress) { Environment = environment };
+            var options = pipeline.Options(parse, environment, parse.GetValue(resume), progress);
             var outcome = PipelineRunner.Run(config, effective, options, cancellation);
             string runDir = Path.Combine(parse.GetValue(outDir)!.FullName, config.Name);
             if (parse.GetValue(json)) output.WriteLine(RunFolder.Results(outcome).ToJsonString(Core.JsonDefaults.Indented));
