@@ -33,6 +33,7 @@ public sealed class RunContext
         Progress = options.Progress ?? NullProgress.Instance;
         Cache = new StageCache(Path.Combine(options.OutRoot, ".cache"));
         Hasher = new ContentHasher(Path.Combine(Cache.Root, "hashes.json"));
+        LibTorchSelection.UseConfigured(config);
         Device = ComputeSettings.ResolveDevice(config.Compute.Device);
         DType = ComputeSettings.ResolveDType(config.Compute.Dtype, Device);
     }
