@@ -21,6 +21,7 @@ public static class PipelineRunner
         CancellationToken cancellation = default)
     {
         var started = DateTimeOffset.UtcNow;
+        LibTorchSelection.UseConfigured(config); // before the first TorchSharp call loads libtorch
         if (config.Compute.Threads > 0) TorchSharp.torch.set_num_threads(config.Compute.Threads);
         var run = new RunContext(config, options) { Cancellation = cancellation };
         var walk = StageWalk.ForRun(run).Walk();

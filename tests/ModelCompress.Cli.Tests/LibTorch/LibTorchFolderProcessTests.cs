@@ -59,5 +59,31 @@ public sealed class LibTorchFolderProcessTests(CopiedLibTorch copy) : IClassFixt
         Assert.Contains("pip install 'torch==2.10.*'", error);
     }
 
+    [Fact]
+    public void Run_ComputeLibtorch_IsUsedBeforeTheThreadSettingLoadsLibtorch()
+    {
+        Assert.Equal(0, CliTestData.RunInProcess("convert", "llama2c", "--checkpoint", SharedData.Stories260K,
+            "--tokenizer", SharedData.Tok512, "--out", temp["stories260K"]).Code);
+        File.WriteAllText(temp["pruning.yaml"], $"""
+            name: libtorch-folder
+            model:
+              source: stories260K
+            compute:
+              device: cpu
+              threads: 1
+              libtorch: {copy.Lib}
+            stages:
+              - id: prune
+                type: prune
+                layers: "4"
+            """);
+
+        var (code, output, error) = CliTestData.RunProcess("run", temp["pruning.yaml"], "--out", temp["runs"]);
+
+        // Had libtorch been loaded first (compute.threads does that), choosing the folder would fail (exit 1).
+        Assert.True(code == 0, error);
+        Assert.StartsWith("PASSED", output);
+    }
+
     public void Dispose() => temp.Dispose();
 }
