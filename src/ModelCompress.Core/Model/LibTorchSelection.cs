@@ -45,9 +45,12 @@ public static class LibTorchSelection
         return folder;
     }
 
-    /// <summary><c>compute.libtorch</c> of a pipeline (relative to its file), when no higher-precedence folder was given.</summary>
-    public static void UseConfigured(Config.PipelineConfig config)
+    /// <summary>
+    /// A pipeline's <c>compute.libtorch</c> (relative to <paramref name="baseDirectory"/>, the pipeline file's folder), when
+    /// no higher-precedence folder was given; nothing when <paramref name="path"/> is null.
+    /// </summary>
+    public static void UseConfigured(string? path, string baseDirectory)
     {
-        if (Current is null && config.Compute.Libtorch is { Length: > 0 } path) Use(config.Resolve(path), "compute.libtorch");
+        if (Current is null && path is { Length: > 0 }) Use(Path.GetFullPath(path, baseDirectory), "compute.libtorch");
     }
 }
