@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ModelCompress.Cli.Commands.Config;
 using ModelCompress.Cli.Commands.Convert;
+using ModelCompress.Cli.Commands.Doctor;
 using ModelCompress.Cli.Commands.Finetune;
 using ModelCompress.Cli.Commands.Eval;
 using ModelCompress.Cli.Commands.Generate;
@@ -43,7 +44,12 @@ public static class CliApp
         PlanCommand.Build(output, environment),
         EvalCommand.Build(output),
         PublishCommand.Build(output, environment),
+        DoctorCommand.Build(output),
+        CommonOptions.LibTorch(),
     };
+
+    /// <summary>The tool's entry point inside its load context (<see cref="ToolLoadContext"/>).</summary>
+    public static int RunConsole(string[] args) => Run(args, Console.Out, Console.Error);
 
     /// <summary>Parses and runs one command line; <paramref name="environment"/> (GitHub, Azure Pipelines, storage credentials)
     /// defaults to the process environment.</summary>
@@ -65,6 +71,11 @@ public static class CliApp
         }
         try
         {
+            // Before any command touches TorchSharp: --libtorch, then MODELCOMPRESS_LIBTORCH (compute.libtorch comes last).
+            if (parsed.GetValue<string>(CommonOptions.LibTorchName) is { Length: > 0 } libtorch)
+                LibTorchSelection.Use(libtorch, CommonOptions.LibTorchName);
+            else if (env(LibTorchSelection.EnvironmentVariable) is { Length: > 0 } fromEnv)
+                LibTorchSelection.Use(fromEnv, LibTorchSelection.EnvironmentVariable);
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (ExitCodeOf(e) is int code and not ExitCodes.UnexpectedError)

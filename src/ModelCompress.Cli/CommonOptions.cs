@@ -18,6 +18,18 @@ public static class CommonOptions
         DefaultValueFactory = _ => "auto",
     }.AcceptOnlyFromAmong([.. ComputeSettings.DTypeNames]);
 
+    public const string LibTorchName = "--libtorch";
+
+    /// <summary>The libtorch folder option, on every command (<see cref="LibTorchSelection"/>).</summary>
+    public static Option<string> LibTorch() => new(LibTorchName)
+    {
+        Description = "A libtorch lib/ folder to load instead of the bundled CPU libtorch (libtorch/lib of the official archive, or " +
+                      "site-packages/torch/lib of pip's torch), of the version the tool is built for; see 'dotnet compress doctor'. " +
+                      $"Overrides {LibTorchSelection.EnvironmentVariable} and compute.libtorch.",
+        HelpName = "DIR",
+        Recursive = true,
+    };
+
     /// <summary>The device and dtype chosen by <see cref="Device"/> and <see cref="DType"/> options.</summary>
     public static (TorchSharp.torch.Device Device, TorchSharp.torch.ScalarType DType) Resolve(ParseResult parse, Option<string> device,
         Option<string> dtype)

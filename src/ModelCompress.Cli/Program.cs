@@ -1,2 +1,2 @@
 ModelCompress.Cli.NativeMemory.ReturnLargeBlocksToOs();
-return ModelCompress.Cli.CliApp.Run(args, Console.Out, Console.Error);
+return ModelCompress.Cli.ToolLoadContext.Run(args);

@@ -18,9 +18,12 @@ public static class CliTestData
     }
 
     /// <summary>Runs the built tool (dotnet-compress.dll beside the tests) as a separate process.</summary>
-    public static (int Code, string Out, string Err) RunProcess(params string[] args)
+    public static (int Code, string Out, string Err) RunProcess(params string[] args) => RunProcess(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs the built tool as a separate process with <paramref name="environment"/> added to the test process's.</summary>
+    public static (int Code, string Out, string Err) RunProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var result = ProcessRunner.Dotnet(Environment.CurrentDirectory, new Dictionary<string, string>(), ProcessTimeout,
+        var result = ProcessRunner.Dotnet(Environment.CurrentDirectory, environment, ProcessTimeout,
             [Path.Combine(AppContext.BaseDirectory, "dotnet-compress.dll"), .. args]);
         return (result.ExitCode, result.Out, result.Err);
     }

@@ -8,7 +8,7 @@ namespace ModelCompress.Integration.Tests;
 /// </summary>
 public sealed partial class PackagedToolTests(PackagedToolFixture tool) : IClassFixture<PackagedToolFixture>
 {
-    private static readonly string[] Verbs = ["convert", "generate", "score", "prune", "finetune", "validate", "schema", "init", "run", "plan", "eval"];
+    private static readonly string[] Verbs = ["convert", "generate", "score", "prune", "finetune", "validate", "schema", "init", "run", "plan", "eval", "doctor"];
 
     [Fact]
     public void LocalTool_Help_ExitsZeroAndListsEveryVerb()
@@ -17,6 +17,19 @@ public sealed partial class PackagedToolTests(PackagedToolFixture tool) : IClass
 
         Assert.True(result.ExitCode == 0, result.ToString());
         foreach (string verb in Verbs) Assert.Contains($"  {verb}", result.Out);
+    }
+
+    [Fact]
+    public void LocalTool_Doctor_LoadsTheBundledLibtorchAndThePatchedBinding()
+    {
+        var result = tool.Dotnet(tool.Work, "compress", "doctor", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.Out);
+        var libtorch = json.RootElement.GetProperty("libtorch");
+        Assert.Equal("bundled", libtorch.GetProperty("source").GetString());
+        Assert.EndsWith("/runtimes/linux-x64/native", libtorch.GetProperty("directory").GetString());
+        Assert.Equal("weak", json.RootElement.GetProperty("binding").GetProperty("version_need_state").GetString());
     }
 
     [Fact]

@@ -20,7 +20,11 @@ public sealed record PipelineConfig(
 /// </summary>
 public sealed record ModelSource(string Source, string? Revision, string? Id = null, string? License = null);
 
-public sealed record ComputeConfig(string Device, string Dtype, int Threads, long Seed);
+public sealed record ComputeConfig(string Device, string Dtype, int Threads, long Seed)
+{
+    /// <summary>A libtorch <c>lib/</c> folder loaded instead of the bundled libtorch (<c>compute.libtorch</c>); null: bundled.</summary>
+    public string? Libtorch { get; init; }
+}
 
 public sealed record CalibrationConfig(string Text, int Samples, int SeqLen);
 

@@ -30,6 +30,10 @@ public static class PipelineSchema
         OneOf("dtype", "auto (bf16 on CUDA, fp32 on CPU), fp32, bf16, or fp16 (CUDA only).", ComputeSettings.DTypeNames, "auto"),
         Int("threads", "CPU threads for libtorch (0 = all cores).", 0, 0),
         Int("seed", "Seed for calibration sampling, random scoring, data order and dropout.", 42),
+        Str("libtorch", "A libtorch lib/ folder to use instead of the bundled CPU libtorch: libtorch/lib of the official archive " +
+                        "(https://download.pytorch.org/libtorch/) or site-packages/torch/lib of a pip-installed torch, of the " +
+                        "libtorch version the tool is built for (major.minor; see dotnet compress doctor). Relative to this file. " +
+                        "--libtorch and MODELCOMPRESS_LIBTORCH take precedence."),
     ]);
 
     public static readonly ObjectSpec Calibration = new("calibration",

@@ -13,8 +13,8 @@ public static class ComputeSettings
     {
         "auto" => cuda.is_available() ? CUDA : CPU,
         "cpu" => CPU,
-        "cuda" => cuda.is_available() ? CUDA : throw new InvalidInputException(
-            "--device cuda: no CUDA device is available (build with -p:TorchBackend=cuda on a GPU machine)."),
+        "cuda" => cuda.is_available() ? CUDA : throw new InvalidInputException("--device cuda: no CUDA device is available (point " +
+            "the tool at a CUDA libtorch with --libtorch or MODELCOMPRESS_LIBTORCH; dotnet compress doctor shows what it finds)."),
         _ => throw new InvalidInputException($"unknown device '{name}' (use {string.Join(", ", DeviceNames)})."),
     };
 

@@ -21,6 +21,8 @@ public static class PipelineRunner
         CancellationToken cancellation = default)
     {
         var started = DateTimeOffset.UtcNow;
+        // Before the first TorchSharp call loads libtorch.
+        LibTorchSelection.UseConfigured(config.Compute.Libtorch, config.BaseDirectory);
         if (config.Compute.Threads > 0) TorchSharp.torch.set_num_threads(config.Compute.Threads);
         var run = new RunContext(config, options) { Cancellation = cancellation };
         var walk = StageWalk.ForRun(run).Walk();

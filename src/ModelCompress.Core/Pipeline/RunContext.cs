@@ -53,6 +53,7 @@ public sealed class RunContext
         Progress = options.Progress ?? NullProgress.Instance;
         Cache = new StageCache(options.StageCacheRoot);
         Hasher = new ContentHasher(Path.Combine(Cache.Root, "hashes.json"));
+        LibTorchSelection.UseConfigured(config.Compute.Libtorch, config.BaseDirectory);
         Device = ComputeSettings.ResolveDevice(config.Compute.Device);
         DType = ComputeSettings.ResolveDType(config.Compute.Dtype, Device);
     }
