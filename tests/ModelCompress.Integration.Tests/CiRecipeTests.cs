@@ -76,7 +76,10 @@ public sealed class CiRecipeTests
 
         var steps = Steps(((YamlSequenceNode)root.Children[Scalar("jobs")]).Cast<YamlMappingNode>().Single());
         Assert.Contains(steps, s => Text(s, "script").Contains("-p:TorchBackend=cuda"));
-        Assert.Contains(steps, s => Text(s, "script").Contains("dotnet \"$(TOOL)\" run \"$(PLAN)\""));
+        var run = Assert.Single(steps, s => Text(s, "script").Contains("dotnet \"$(TOOL)\" run \"$(PLAN)\""));
+        // The tool posts and edits the one pull-request thread itself, with the job's token mapped into the step.
+        Assert.Equal("$(System.AccessToken)", Text(Map(run, "env"), "SYSTEM_ACCESSTOKEN"));
+        Assert.DoesNotContain(steps, s => Text(s, "script").Contains("curl") || Text(s, "script").Contains("/threads"));
         var publish = Assert.Single(steps, s => Text(s, "task") == "PublishPipelineArtifact@1");
         Assert.Equal("always()", Text(publish, "condition"));
         Assert.EndsWith("/runs", Text(Map(publish, "inputs"), "targetPath"));

@@ -3,6 +3,7 @@ using ModelCompress.Cli.Commands.Publish;
 using ModelCompress.Core.Config;
 using ModelCompress.Core.Pipeline;
 using ModelCompress.Core.Publishing;
+using ModelCompress.Core.Publishing.AzureDevOps;
 using ModelCompress.Core.Publishing.GitHub;
 
 namespace ModelCompress.Cli.Commands.Run;
@@ -56,6 +57,10 @@ public static class PlanCommand
             output.WriteLine($"review:   {review}");
             if (AzurePipelines.IsActive(environment))
                 output.WriteLine("          Azure Pipelines: failed gates and errors as logged issues, report.md as the build summary");
+            var azureWarnings = new List<string>();
+            if (AzureDevOpsTarget.Resolve(environment, azureWarnings.Add) is { } azure)
+                output.WriteLine($"          Azure Repos: one thread on {azure} (edited on re-runs)");
+            foreach (string warning in azureWarnings) output.WriteLine($"          Azure Repos: none: {warning}");
             return ExitCodes.Success;
         });
         return command;
