@@ -43,10 +43,11 @@ public sealed class RunPublisher
     /// </summary>
     public async Task PublishAsync(string runDir, IEnumerable<string> targets, bool overwrite, CancellationToken ct)
     {
-        var publisher = new BlobPublisher(new BlobClients(environment));
+        var clients = new BlobClients(environment);
+        var publisher = new BlobPublisher(clients);
         foreach (string target in targets)
         {
-            var result = await publisher.PublishAsync(runDir, BlobLocation.Parse(target), overwrite, progress, ct);
+            var result = await publisher.PublishAsync(runDir, clients.Locate(target), overwrite, progress, ct);
             log.Published(result);
             PublishedRecord.Add(runDir, result.Run.ToString());
         }

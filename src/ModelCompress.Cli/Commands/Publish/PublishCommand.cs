@@ -55,7 +55,7 @@ public static class PublishCommand
             // In an Azure Repos pull-request build the thread is a report of its own: 'publish RUN_DIR' alone posts it again.
             if (urls.Length == 0 && !wantGitHub && publisher.AzureDevOps is null)
                 throw new InvalidInputException("nothing to publish to: give --target URL and/or --github.");
-            foreach (string url in urls) BlobLocation.Parse(url);
+            foreach (string url in urls) new BlobClients(environment).Locate(url);
             var target = wantGitHub
                 ? GitHubTarget.Resolve(repo.Options(parse), environment, w => throw new InvalidInputException(w))
                   ?? throw new InvalidInputException("--github: no repository to report to; outside GitHub Actions pass " +

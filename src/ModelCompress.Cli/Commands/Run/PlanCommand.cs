@@ -41,7 +41,7 @@ public static class PlanCommand
             output.WriteLine($"gates:    {config.Gates.Count} on {string.Join(", ", config.Gates.Select(g => g.Metric).Distinct())}");
             string published = config.Publish.Targets.Count == 0
                 ? "none (a passed run stays in the run folder)"
-                : string.Join(", ", config.Publish.Targets.Select(t => Core.Storage.BlobLocation.Parse(t).ToString()));
+                : string.Join(", ", config.Publish.Targets.Select(t => new Core.Storage.BlobClients(environment).Locate(t).ToString()));
             output.WriteLine($"publish:  {published}");
             var warnings = new List<string>();
             var target = config.Publish.Github || github.Given(parse)

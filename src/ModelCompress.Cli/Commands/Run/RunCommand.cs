@@ -46,7 +46,7 @@ public static class RunCommand
             var overrides = parse.GetValue(set)!;
             var (config, effective) = PipelineConfigLoader.LoadWithEffective(path, overrides);
             // A malformed publish target is invalid input now, not after hours of training.
-            foreach (string target in config.Publish.Targets) BlobLocation.Parse(target);
+            foreach (string target in config.Publish.Targets) new BlobClients(environment).Locate(target);
             var log = parse.GetValue(json) ? TextWriter.Null : output;
             var progress = ConsoleProgress.ForStandardError();
             var publisher = new RunPublisher(new ConsolePublishLog(log, parse.InvocationConfiguration.Error), environment, progress);
