@@ -113,11 +113,13 @@ public sealed class BlobLocationTests
         var suffix = new BlobClients(name => name == BlobClients.EndpointSuffixVariable ? "core.chinacloudapi.cn" : null);
         Assert.Equal("https://myaccount.blob.core.chinacloudapi.cn/models/llama", suffix.Locate("az://myaccount/models/llama").ToString());
 
-        var gov = Connection("DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=c2VjcmV0;EndpointSuffix=core.usgovcloudapi.net");
+        var gov = Connection("DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=c2VjcmV0;" +
+                             "EndpointSuffix=core.usgovcloudapi.net");
         Assert.Equal("https://myaccount.blob.core.usgovcloudapi.net/models/llama", gov.Locate("az://myaccount/models/llama").ToString());
         Assert.Equal("https://other.blob.core.windows.net/models", gov.Locate("az://other/models").ToString());
         // A URL that names its endpoint keeps it.
-        Assert.Equal("https://myaccount.blob.core.windows.net/models", gov.Locate("https://myaccount.blob.core.windows.net/models").ToString());
+        Assert.Equal("https://myaccount.blob.core.windows.net/models",
+            gov.Locate("https://myaccount.blob.core.windows.net/models").ToString());
 
         var custom = Connection("AccountName=myaccount;AccountKey=c2VjcmV0;BlobEndpoint=https://blobs.contoso.example/");
         Assert.Equal("https://blobs.contoso.example/models/llama", custom.Locate("az://myaccount/models/llama").ToString());
@@ -126,7 +128,8 @@ public sealed class BlobLocationTests
     [Fact]
     public void Clients_AzUrlWithSovereignConnectionString_TalkToThatCloud_WithTheAccountKey()
     {
-        var clients = Connection("DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=c2VjcmV0;EndpointSuffix=core.chinacloudapi.cn");
+        var clients = Connection("DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=c2VjcmV0;" +
+                                 "EndpointSuffix=core.chinacloudapi.cn");
         var container = clients.Container(BlobLocation.Parse("az://myaccount/models/llama"));
         Assert.Equal("https://myaccount.blob.core.chinacloudapi.cn/models", container.Uri.ToString());
         Assert.True(container.CanGenerateSasUri);
@@ -135,7 +138,8 @@ public sealed class BlobLocationTests
     [Fact]
     public void Clients_MalformedConnectionString_IsInvalidInput_WithoutTheKey()
     {
-        var error = Assert.Throws<StorageException>(() => Connection("AccountKey=c2VjcmV0TOPSECRET;garbage").Locate("az://myaccount/models"));
+        var broken = Connection("AccountKey=c2VjcmV0TOPSECRET;garbage");
+        var error = Assert.Throws<StorageException>(() => broken.Locate("az://myaccount/models"));
         Assert.Contains("AZURE_STORAGE_CONNECTION_STRING is not a storage connection string", error.Message);
         Assert.DoesNotContain("TOPSECRET", error.Message);
     }
