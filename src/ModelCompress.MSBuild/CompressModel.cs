@@ -106,8 +106,27 @@ public sealed class CompressModel : ToolTask
     {
         // Log as plain messages: the tool's lines are not MSBuild canonical errors and must not be parsed as such.
         if (messageImportance == StandardOutputImportanceToUse) _stdout.AppendLine(singleLine);
-        else _stderr.Add(singleLine);
+        else
+        {
+            _stderr.Add(singleLine);
+            // Stage starts and ends and the verdict at high importance: the terminal logger and minimal verbosity show them,
+            // so a long build says which stage it is in; per-step progress stays at normal importance.
+            if (IsMilestone(singleLine)) messageImportance = MessageImportance.High;
+        }
         Log.LogMessage(messageImportance, "{0}", singleLine);
+    }
+
+    /// <summary>
+    /// True for the tool's stage lines (<c>[12:00:01] stage 2 of 5 prune (prune): started</c>, <c>… done in 0.1 s</c>,
+    /// <c>… cached, skipped</c>) and its verdict line, as it writes them to a redirected stderr.
+    /// </summary>
+    public static bool IsMilestone(string line)
+    {
+        string text = line.Length > 11 && line[0] == '[' && line[9] == ']' ? line[11..] : line;
+        if (text.StartsWith("verdict: ", StringComparison.Ordinal)) return true;
+        if (!text.StartsWith("stage ", StringComparison.Ordinal)) return false;
+        return text.EndsWith("): started", StringComparison.Ordinal) || text.EndsWith("): cached, skipped", StringComparison.Ordinal)
+               || text.Contains("): done in ", StringComparison.Ordinal);
     }
 
     protected override int ExecuteTool(string pathToTool, string responseFileCommands, string commandLineCommands)

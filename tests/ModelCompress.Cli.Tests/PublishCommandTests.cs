@@ -107,6 +107,24 @@ public sealed class PlanReviewTests
     }
 
     [Fact]
+    public void Plan_InAnAzureReposPullRequestBuild_NamesTheThread_OrWhyThereIsNone()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["TF_BUILD"] = "True", ["SYSTEM_COLLECTIONURI"] = "https://dev.azure.com/contoso/", ["SYSTEM_TEAMPROJECT"] = "ml",
+            ["BUILD_REPOSITORY_ID"] = "repo-id", ["SYSTEM_PULLREQUEST_PULLREQUESTID"] = "12", ["SYSTEM_ACCESSTOKEN"] = "secret",
+        };
+        string review = Plan(name => env.GetValueOrDefault(name));
+        Assert.EndsWith("          Azure Repos: one thread on https://dev.azure.com/contoso/ml pull request 12 (repository repo-id) " +
+                        "(edited on re-runs)\n", review);
+        Assert.DoesNotContain("secret", review);
+
+        env.Remove("SYSTEM_ACCESSTOKEN");
+        Assert.Contains("Azure Repos: none: commenting on pull request 12 needs the job's token: add env: SYSTEM_ACCESSTOKEN",
+            Plan(name => env.GetValueOrDefault(name)));
+    }
+
+    [Fact]
     public void Plan_InActionsWithoutAToken_SaysWhyNothingWillBeReported()
     {
         string review = Plan(name => name switch { "GITHUB_ACTIONS" => "true", "GITHUB_REPOSITORY" => "me/models", _ => null });

@@ -88,6 +88,9 @@ public sealed partial class CiRecipeTests
         Assert.Contains(steps, s => Text(s, "script").Contains("-p:TorchBackend=cuda"));
         var run = Assert.Single(steps, s => Script(s).Contains("dotnet \"$(TOOL)\" run \"$(PLAN)\""));
         Assert.Contains("--cache-dir \"$(CACHE_DIR)\" --resume", Script(run));
+        // The tool posts and edits the one pull-request thread itself, with the job's token mapped into the step.
+        Assert.Equal("$(System.AccessToken)", Text(Map(run, "env"), "SYSTEM_ACCESSTOKEN"));
+        Assert.DoesNotContain(steps, s => Script(s).Contains("curl") || Script(s).Contains("/threads"));
         var publish = Assert.Single(steps, s => Text(s, "task") == "PublishPipelineArtifact@1");
         Assert.Equal("always()", Text(publish, "condition"));
         Assert.EndsWith("/runs", Text(Map(publish, "inputs"), "targetPath"));

@@ -55,6 +55,11 @@ public sealed partial class PackagedToolTests(PackagedToolFixture tool) : IClass
         string run = Path.Combine(tool.Runs, "demo-pruned");
         Assert.True(result.Out.Contains($"CompressModel: passed; model {Path.Combine(run, "model")}; report {Path.Combine(run, "report.md")}"), result.ToString());
         Assert.True(File.Exists(Path.Combine(run, "report.md")));
+        // Stage starts and ends are high-importance messages: minimal verbosity (and the terminal logger) shows them,
+        // per-step progress it does not.
+        Assert.Matches(@"\] stage 1 of \d+ [\w-]+ \(score\): (started|cached, skipped)", result.Out);
+        Assert.Contains("verdict: PASSED", result.Out);
+        Assert.DoesNotContain("layers/s", result.Out);
     }
 
     [Fact]

@@ -26,7 +26,9 @@ internal static class BaseModels
         var config = run.Config;
         bool demoPending = config.Model.Source.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal)
                            && !DemoAssets.IsBuilt(run.Options.AssetRoot);
-        var blob = BlobLocation.IsBlobUrl(config.Model.Source) ? BlobLocation.Parse(config.Model.Source) : null;
+        var blob = BlobLocation.IsBlobUrl(config.Model.Source)
+            ? new BlobClients(run.Options.Environment).Locate(config.Model.Source)
+            : null;
         // Resolving builtin:demo would build it: a plan never does.
         string folder = demoPending ? "" : blob is null ? run.Resolve(config.Model.Source) : run.Options.BlobCache().FolderOf(blob);
         bool pullPending = blob is not null && !File.Exists(Path.Combine(folder, "config.json"));
@@ -49,8 +51,8 @@ internal static class BaseModels
     {
         string source = run.Config.Model.Source;
         if (BlobLocation.IsBlobUrl(source))
-            return run.Remember(run.Options.BlobCache()
-                .PullAsync(BlobLocation.Parse(source), run.Progress, run.Cancellation).GetAwaiter().GetResult().Folder, source);
+            return run.Remember(run.Options.BlobCache().PullAsync(new BlobClients(run.Options.Environment).Locate(source),
+                run.Progress, run.Cancellation).GetAwaiter().GetResult().Folder, source);
         string folder = run.Resolve(source);
         if (!Directory.Exists(folder)) throw new InvalidInputException($"model.source '{source}': folder {folder} not found.");
         return folder;

@@ -27,6 +27,7 @@ public sealed record PlanRow(string Id, string Type, bool Cached, int Layers, lo
 public sealed class StageWalk
 {
     private readonly PlanShape? shape;
+    private int stageNumber;
 
     private StageWalk(RunContext run, ModelState start, PlanShape? shape)
     {
@@ -69,10 +70,13 @@ public sealed class StageWalk
     /// <summary>Applies every stage of the pipeline in order.</summary>
     public StageWalk Walk()
     {
-        foreach (var stage in Run.Config.Stages)
+        var stages = Run.Config.Stages;
+        for (int i = 0; i < stages.Count; i++)
         {
             Run.Cancellation.ThrowIfCancellationRequested();
-            StageTypes.Of(stage).Apply(stage, this);
+            stageNumber = i + 1;
+            Run.Progress.Stage(stageNumber, stages.Count);
+            StageTypes.Of(stages[i]).Apply(stages[i], this);
         }
         return this;
     }
@@ -97,12 +101,13 @@ public sealed class StageWalk
         var clock = Stopwatch.StartNew();
         ProcessMemory.ResetPeak();
         bool cached = Run.Cache.Contains(key);
-        Run.Progress.Message(cached ? $"stage {id} ({type}): cached, skipped" : $"stage {id} ({type}): started");
+        string of = stageNumber > 0 ? $" {stageNumber} of {Run.Config.Stages.Count}" : "";
+        Run.Progress.Message(cached ? $"stage{of} {id} ({type}): cached, skipped" : $"stage{of} {id} ({type}): started");
         var meta = new JsonObject { ["id"] = id, ["type"] = type, ["tool_version"] = ToolInfo.Version };
         var (folder, _) = Run.Cache.GetOrRun(key, meta, produce);
         long peak = cached ? 0 : ProcessMemory.PeakBytes();
         Ledger.Add(new StageRecord(id, type, key, cached, clock.Elapsed.TotalSeconds, peak, folder));
-        if (!cached) Run.Progress.Message($"stage {id} ({type}): done in {clock.Elapsed.TotalSeconds:F1} s");
+        if (!cached) Run.Progress.Message($"stage{of} {id} ({type}): done in {clock.Elapsed.TotalSeconds:F1} s");
         return folder;
     }
 }

@@ -11,6 +11,12 @@ public interface IProgressSink
 
     /// <summary>A one-line message (a stage starting, a file written).</summary>
     void Message(string text);
+
+    /// <summary>
+    /// Pipeline stage <paramref name="number"/> of <paramref name="count"/> (1-based) is now running; a terminal shows it in front
+    /// of the live line. Sinks that do not show it ignore it.
+    /// </summary>
+    void Stage(int number, int count) { }
 }
 
 /// <summary>One unit of work; disposing it marks it finished.</summary>

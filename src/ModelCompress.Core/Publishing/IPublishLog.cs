@@ -1,3 +1,4 @@
+using ModelCompress.Core.Publishing.AzureDevOps;
 using ModelCompress.Core.Publishing.GitHub;
 
 namespace ModelCompress.Core.Publishing;
@@ -10,6 +11,9 @@ public interface IPublishLog
 
     /// <summary>The run was reported on GitHub.</summary>
     void Reported(GitHubReport report, GitHubTarget target);
+
+    /// <summary>The run was reported on an Azure Repos pull request.</summary>
+    void Reported(AzureDevOpsReport report, AzureDevOpsTarget target);
 
     /// <summary>A logging command for the Azure Pipelines agent, which reads it from the step's output.</summary>
     void AgentCommand(string command);

@@ -87,4 +87,71 @@ public sealed class BlobLocationTests
         var otherAccount = new BlobClients(name => name == "AZURE_STORAGE_CONNECTION_STRING" ? "AccountName=other;AccountKey=c2VjcmV0" : null);
         Assert.False(otherAccount.Container(location).CanGenerateSasUri);
     }
+
+    [Theory]
+    [InlineData("core.chinacloudapi.cn", "https://myaccount.blob.core.chinacloudapi.cn/")]
+    [InlineData(".core.usgovcloudapi.net", "https://myaccount.blob.core.usgovcloudapi.net/")]
+    [InlineData(null, "https://myaccount.blob.core.windows.net/")]
+    public void Parse_AzScheme_UsesTheEndpointSuffix(string? suffix, string endpoint)
+    {
+        var location = BlobLocation.Parse("az://myaccount/models/llama", suffix);
+        Assert.Equal((endpoint, true), (location.ServiceUri.ToString(), location.ImpliedEndpoint));
+        Assert.False(BlobLocation.Parse("https://myaccount.blob.core.chinacloudapi.cn/models/llama").ImpliedEndpoint);
+    }
+
+    [Fact]
+    public void Parse_BadEndpointSuffix_NamesTheVariable()
+    {
+        var error = Assert.Throws<StorageException>(() => BlobLocation.Parse("az://myaccount/models", "core/evil"));
+        Assert.Contains("endpoint suffix 'core/evil' is not a DNS suffix", error.Message);
+        Assert.Contains(BlobClients.EndpointSuffixVariable, error.Message);
+    }
+
+    [Fact]
+    public void Locate_AzUrl_TakesTheSuffixVariable_ThenTheConnectionStringOfItsAccount()
+    {
+        var suffix = new BlobClients(name => name == BlobClients.EndpointSuffixVariable ? "core.chinacloudapi.cn" : null);
+        Assert.Equal("https://myaccount.blob.core.chinacloudapi.cn/models/llama", suffix.Locate("az://myaccount/models/llama").ToString());
+
+        var gov = Connection("DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=c2VjcmV0;" +
+                             "EndpointSuffix=core.usgovcloudapi.net");
+        Assert.Equal("https://myaccount.blob.core.usgovcloudapi.net/models/llama", gov.Locate("az://myaccount/models/llama").ToString());
+        Assert.Equal("https://other.blob.core.windows.net/models", gov.Locate("az://other/models").ToString());
+        // A URL that names its endpoint keeps it.
+        Assert.Equal("https://myaccount.blob.core.windows.net/models",
+            gov.Locate("https://myaccount.blob.core.windows.net/models").ToString());
+
+        var custom = Connection("AccountName=myaccount;AccountKey=c2VjcmV0;BlobEndpoint=https://blobs.contoso.example/");
+        Assert.Equal("https://blobs.contoso.example/models/llama", custom.Locate("az://myaccount/models/llama").ToString());
+    }
+
+    [Fact]
+    public void Clients_AzUrlWithSovereignConnectionString_TalkToThatCloud_WithTheAccountKey()
+    {
+        var clients = Connection("DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=c2VjcmV0;" +
+                                 "EndpointSuffix=core.chinacloudapi.cn");
+        var container = clients.Container(BlobLocation.Parse("az://myaccount/models/llama"));
+        Assert.Equal("https://myaccount.blob.core.chinacloudapi.cn/models", container.Uri.ToString());
+        Assert.True(container.CanGenerateSasUri);
+    }
+
+    [Fact]
+    public void Clients_MalformedConnectionString_IsInvalidInput_WithoutTheKey()
+    {
+        var broken = Connection("AccountKey=c2VjcmV0TOPSECRET;garbage");
+        var error = Assert.Throws<StorageException>(() => broken.Locate("az://myaccount/models"));
+        Assert.Contains("AZURE_STORAGE_CONNECTION_STRING is not a storage connection string", error.Message);
+        Assert.DoesNotContain("TOPSECRET", error.Message);
+    }
+
+    [Theory]
+    [InlineData("myaccount.blob.core.chinacloudapi.cn", "https://login.chinacloudapi.cn/")]
+    [InlineData("myaccount.blob.core.usgovcloudapi.net", "https://login.microsoftonline.us/")]
+    [InlineData("myaccount.blob.core.windows.net", "https://login.microsoftonline.com/")]
+    public void DefaultCredential_SignsInToTheEndpointsCloud(string host, string authority)
+    {
+        Assert.Equal(authority, BlobClients.AuthorityOf(host).ToString());
+    }
+
+    private static BlobClients Connection(string text) => new(name => name == BlobClients.ConnectionStringVariable ? text : null);
 }

@@ -1,4 +1,5 @@
 using ModelCompress.Core.Publishing;
+using ModelCompress.Core.Publishing.AzureDevOps;
 using ModelCompress.Core.Publishing.GitHub;
 
 namespace ModelCompress.Cli.Commands.Publish;
@@ -22,6 +23,10 @@ public sealed class ConsolePublishLog(TextWriter output, TextWriter error) : IPu
                 : $"github: check run {report.CheckRunUrl}");
         if (report.StepSummary) output.WriteLine("github: report appended to the step summary");
     }
+
+    public void Reported(AzureDevOpsReport report, AzureDevOpsTarget target) =>
+        output.WriteLine($"azure devops: {(report.Edited ? "edited" : "added")} thread {report.ThreadId} on pull request " +
+                         $"{target.PullRequest} ({report.Status}){(report.Url is null ? "" : $" {report.Url}")}");
 
     public void AgentCommand(string command) => error.WriteLine(command);
 

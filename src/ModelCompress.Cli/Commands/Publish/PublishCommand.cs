@@ -50,16 +50,17 @@ public static class PublishCommand
             if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"run folder {dir} not found.");
             string[] urls = parse.GetValue(targets) ?? [];
             bool wantGitHub = parse.GetValue(github) || repo.Given(parse);
-            if (urls.Length == 0 && !wantGitHub)
+            var publisher = new RunPublisher(new ConsolePublishLog(output, parse.InvocationConfiguration.Error), environment,
+                ConsoleProgress.ForStandardError());
+            // In an Azure Repos pull-request build the thread is a report of its own: 'publish RUN_DIR' alone posts it again.
+            if (urls.Length == 0 && !wantGitHub && publisher.AzureDevOps is null)
                 throw new InvalidInputException("nothing to publish to: give --target URL and/or --github.");
-            foreach (string url in urls) BlobLocation.Parse(url);
+            foreach (string url in urls) new BlobClients(environment).Locate(url);
             var target = wantGitHub
                 ? GitHubTarget.Resolve(repo.Options(parse), environment, w => throw new InvalidInputException(w))
                   ?? throw new InvalidInputException("--github: no repository to report to; outside GitHub Actions pass " +
                                                      "--github-repo OWNER/NAME --github-pr N --github-sha SHA.")
                 : null;
-            var publisher = new RunPublisher(new ConsolePublishLog(output, parse.InvocationConfiguration.Error), environment,
-                ConsoleProgress.ForStandardError());
             if (!RunFolder.Read(dir).Passed)
             {
                 await publisher.ReportAsync(dir, target, cancellation);

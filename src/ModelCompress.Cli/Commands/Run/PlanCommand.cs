@@ -3,6 +3,7 @@ using ModelCompress.Cli.Commands.Publish;
 using ModelCompress.Core.Config;
 using ModelCompress.Core.Pipeline;
 using ModelCompress.Core.Publishing;
+using ModelCompress.Core.Publishing.AzureDevOps;
 using ModelCompress.Core.Publishing.GitHub;
 
 namespace ModelCompress.Cli.Commands.Run;
@@ -42,7 +43,7 @@ public static class PlanCommand
             output.WriteLine($"gates:    {config.Gates.Count} on {string.Join(", ", config.Gates.Select(g => g.Metric).Distinct())}");
             string published = config.Publish.Targets.Count == 0
                 ? "none (a passed run stays in the run folder)"
-                : string.Join(", ", config.Publish.Targets.Select(t => Core.Storage.BlobLocation.Parse(t).ToString()));
+                : string.Join(", ", config.Publish.Targets.Select(t => new Core.Storage.BlobClients(environment).Locate(t).ToString()));
             output.WriteLine($"publish:  {published}");
             var warnings = new List<string>();
             var target = config.Publish.Github || github.Given(parse)
@@ -58,6 +59,10 @@ public static class PlanCommand
             output.WriteLine($"review:   {review}");
             if (AzurePipelines.IsActive(environment))
                 output.WriteLine("          Azure Pipelines: failed gates and errors as logged issues, report.md as the build summary");
+            var azureWarnings = new List<string>();
+            if (AzureDevOpsTarget.Resolve(environment, azureWarnings.Add) is { } azure)
+                output.WriteLine($"          Azure Repos: one thread on {azure} (edited on re-runs)");
+            foreach (string warning in azureWarnings) output.WriteLine($"          Azure Repos: none: {warning}");
             output.WriteLine();
             output.WriteLine($"cache:    {options.StageCacheRoot} ({rows.Count(r => r.Cached)} of {rows.Count} steps cached)");
             return ExitCodes.Success;

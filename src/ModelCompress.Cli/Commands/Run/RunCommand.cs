@@ -1,9 +1,11 @@
 using System.CommandLine;
 using ModelCompress.Cli.Commands.Publish;
+using ModelCompress.Core;
 using ModelCompress.Core.Config;
 using ModelCompress.Core.Gates;
 using ModelCompress.Core.Pipeline;
 using ModelCompress.Core.Publishing;
+using ModelCompress.Core.Publishing.AzureDevOps;
 using ModelCompress.Core.Publishing.GitHub;
 using ModelCompress.Core.Storage;
 
@@ -31,7 +33,7 @@ public static class RunCommand
             "In GitHub Actions on a pull request (or with --github-repo/--github-pr/--github-sha and GITHUB_TOKEN) " +
             "the verdict is reported as one\n" +
             "pull-request comment (edited on re-runs), a check run and the step summary; " +
-            "in Azure Pipelines as logging commands and a build summary.\n" +
+            "in Azure Pipelines as logging commands, a build summary and one pull-request thread (edited on re-runs).\n" +
             "Example: dotnet compress run pruning.yaml --set compute.device=cpu --out runs --cache-dir /var/cache/modelcompress")
         {
             resume, json,
@@ -44,7 +46,7 @@ public static class RunCommand
             var overrides = parse.GetValue(set)!;
             var (config, effective) = PipelineConfigLoader.LoadWithEffective(path, overrides);
             // A malformed publish target is invalid input now, not after hours of training.
-            foreach (string target in config.Publish.Targets) BlobLocation.Parse(target);
+            foreach (string target in config.Publish.Targets) new BlobClients(environment).Locate(target);
             var log = parse.GetValue(json) ? TextWriter.Null : output;
             var progress = ConsoleProgress.ForStandardError();
             var publisher = new RunPublisher(new ConsolePublishLog(log, parse.InvocationConfiguration.Error), environment, progress);
@@ -62,7 +64,7 @@ public static class RunCommand
             {
                 // The gate failure is the verdict (exit 3); a review that cannot be posted is only a warning here.
                 try { await publisher.ReportAsync(runDir, review, cancellation); }
-                catch (GitHubException e) { publisher.Warn(e.Message); }
+                catch (ModelCompressException e) when (e is GitHubException or AzureDevOpsException) { publisher.Warn(e.Message); }
                 return ExitCodes.GateFailed;
             }
             // Only a passed run is published; a failure throws PublishException (exit 4) with the run folder kept,
