@@ -16,7 +16,14 @@ public sealed record PipelineConfig(
 
 public sealed record ModelSource(string Source, string? Revision);
 
-public sealed record ComputeConfig(string Device, string Dtype, int Threads, long Seed);
+public sealed record ComputeConfig(string Device, string Dtype, int Threads, long Seed)
+{
+    /// <summary>The GPU a plan is for (a name of the planning table), when planning for CUDA.</summary>
+    public string? Gpu { get; init; }
+
+    /// <summary>A measured throughput in TFLOPS that plans use instead of the table's figure.</summary>
+    public double? Tflops { get; init; }
+}
 
 public sealed record CalibrationConfig(string Text, int Samples, int SeqLen);
 

@@ -9,6 +9,9 @@ namespace ModelCompress.Core.Config;
 /// </summary>
 public static class PipelineSchema
 {
+    /// <summary>The GPUs of the planning table (kept here so Config names no Planning type).</summary>
+    public static readonly IReadOnlyList<string> GpuNames = ["A100-40GB", "A100-80GB", "H100-80GB", "H200", "L40S", "L4", "A10G", "RTX-4090"];
+
     public static readonly ObjectSpec Model = new("model", "The base model to compress.",
     [
         Str("source", "A local Hugging Face model folder (config.json, safetensors, tokenizer), or a blob URL " +
@@ -24,7 +27,10 @@ public static class PipelineSchema
         OneOf("dtype", "auto (bf16 on CUDA, fp32 on CPU), fp32, bf16, or fp16 (CUDA only).", ComputeSettings.DTypeNames, "auto"),
         Int("threads", "CPU threads for libtorch (0 = all cores).", 0, 0),
         Int("seed", "Seed for calibration sampling, random scoring, data order and dropout.", 42),
+        OneOf("gpu", "The GPU `plan` plans memory and time for (device cuda or auto).", GpuNames),
+        Num("tflops", "A measured throughput (TFLOPS) `plan` uses instead of the GPU table's or the CPU default.", null, 0),
     ]);
+
 
     public static readonly ObjectSpec Calibration = new("calibration",
         "Text for data-driven layer metrics (taylor, perplexity, block-influence, angular).",
