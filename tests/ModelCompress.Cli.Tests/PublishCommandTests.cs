@@ -83,7 +83,7 @@ public sealed class PlanReviewTests
     {
         var (code, output, error) = CliTestData.RunInProcess(environment, ["plan", Path.Combine(RepoPaths.Root, "pruning.yaml"), .. extra]);
         Assert.True(code == 0, error);
-        return output.ReplaceLineEndings("\n").Split("\n\n")[1];
+        return output.ReplaceLineEndings("\n").Split("\n\n")[^1];
     }
 
     [Fact]
