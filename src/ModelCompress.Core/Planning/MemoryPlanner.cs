@@ -17,6 +17,12 @@ public sealed class MemoryPlanner(ModelDims dims, PlanTarget target)
 
     private int S => target.DTypeBytes;
 
+    /// <summary>
+    /// On the CPU in bf16, libtorch's matmul with lm_head holds an fp32 scratch of lm_head's size (V × h × 4 bytes): observed as
+    /// a resident block of that size in bench/run-plan-memory.sh's evaluation and partial heal; counted with the logits.
+    /// </summary>
+    public long HeadScratch => !target.IsGpu && S == 2 ? dims.EmbeddingParameters * 4 : 0;
+
     public ModelDims Dims => dims;
     public PlanTarget Target => target;
 
@@ -26,7 +32,7 @@ public sealed class MemoryPlanner(ModelDims dims, PlanTarget target)
     {
         long n = (long)batch * rowTokens;
         long activations = n * ActivationFormulas.ForwardLayer(dims, S) + 2 * n * dims.Hidden * S + (masked ? n * rowTokens : 0);
-        long logits = (long)batch * scoredPerRow * ActivationFormulas.EvaluationLogits(dims, S);
+        long logits = (long)batch * scoredPerRow * ActivationFormulas.EvaluationLogits(dims, S) + HeadScratch;
         var memory = new MemoryEstimate(dims.Parameters(layers) * S, 0, 0, activations, logits, 0, 0, target.RuntimeBytes, 0);
         return StageEstimate.On(target, memory, 2.0 * dims.MatmulParameters(layers) * tokens, false,
             $"weights {dims.Parameters(layers):N0} x {S} B; one layer's forward at {batch} x {rowTokens} tokens; logits of " +
@@ -42,7 +48,8 @@ public sealed class MemoryPlanner(ModelDims dims, PlanTarget target)
             : dims.Parameters(layers) * S;
         long activations = gradients ? layers * n * ActivationFormulas.FullLayer(dims, S)
             : n * ActivationFormulas.ForwardLayer(dims, S) + 2 * n * dims.Hidden * S;
-        long logits = n * (gradients ? ActivationFormulas.TrainingLogits(dims, S) : ActivationFormulas.EvaluationLogits(dims, S));
+        long logits = n * (gradients ? ActivationFormulas.TrainingLogits(dims, S) : ActivationFormulas.EvaluationLogits(dims, S))
+                      + HeadScratch;
         var memory = new MemoryEstimate(weights, gradients ? dims.Parameters(layers) * S : 0, 0, activations, logits, 0, 0,
             target.RuntimeBytes, 0);
         double flops = (gradients ? 6.0 : 2.0 * passes) * dims.MatmulParameters(layers) * tokens;
@@ -87,7 +94,7 @@ public sealed class MemoryPlanner(ModelDims dims, PlanTarget target)
         long activations = k * n * perLayer;
         // NF4 projections dequantize in each forward; autograd keeps the dense weight for the input gradient until backward.
         if (method == FineTuneMethod.QLora) activations += layers * dims.ProjectionWeights * S;
-        long logits = n * ActivationFormulas.TrainingLogits(dims, S);
+        long logits = n * ActivationFormulas.TrainingLogits(dims, S) + HeadScratch;
         long largest = lora ? dims.Projections.Where(p => targets.Contains(p.Name)).Max(p => p.In + p.Out) * options.Lora.Rank
             : method == FineTuneMethod.Partial || dims.EmbeddingParameters > dims.Intermediate * (long)dims.Hidden
                 ? dims.EmbeddingParameters : dims.Intermediate * (long)dims.Hidden;

@@ -13,7 +13,8 @@ public static class PlanAssumptions
         "weights at the compute dtype; partial unties a tied lm_head; LoRA adapters, their gradients and AdamW states in fp32; " +
         "partial/full train in the model dtype with two AdamW states (no fp32 master weights); the best weights are copied to host memory",
         "activations: saved tensors of each trained layer at micro_batch_size x max_len (ActivationFormulas), fused attention; " +
-        "QLoRA keeps each dequantized weight until backward",
+        "QLoRA keeps each dequantized weight until backward; on the CPU in bf16 the lm_head matmul holds an fp32 scratch of " +
+        "lm_head's size (observed), counted with the logits",
         $"evaluation: batch_size rows of {MemoryPlanner.EvalRowTokens} tokens with {MemoryPlanner.EvalScoredPerRow} scored " +
         "positions each (perplexity: window tokens, all scored); 1000 items a task when no limit, 4 x 64 tokens an item",
         $"runtime: {PlanVerdict.Gib(target.RuntimeBytes)} ({(target.IsGpu ? "CUDA context and allocator slack" : ".NET and libtorch")}); " +

@@ -36,9 +36,10 @@ public sealed class MemoryPlannerTests
         var options = new TrainingOptions { Method = FineTuneMethod.Partial, TrainableLayers = 1, MicroBatchSize = 2, MaxLength = 4,
             ValidationSize = 0 };
         var e = planner.Train(options, 3, tokens: 100, freshTokens: 40, cachedTokens: 10, spills: false);
-        // Trainable: lm_head 256 + norm 8 + one layer 592 = 856, in bf16: gradients 1712, two AdamW states 3424.
-        Assert.Equal(new MemoryEstimate(4592, 1712, 3424, 1 * 8 * 312, 8 * 448, 10 * 8 * 2, 0, 100, 0, 2 * 256 * 2), e.Memory);
-        Assert.Equal(4592 + 1712 + 3424 + 2496 + 3584 + 160 + 100, e.PeakBytes);
+        // Trainable: lm_head 256 + norm 8 + one layer 592 = 856, in bf16: gradients 1712, two AdamW states 3424. Logits: 8 tokens
+        // x 448 and, on the CPU in bf16, lm_head's fp32 matmul scratch 256 x 4.
+        Assert.Equal(new MemoryEstimate(4592, 1712, 3424, 1 * 8 * 312, 8 * 448 + 1024, 10 * 8 * 2, 0, 100, 0, 2 * 256 * 2), e.Memory);
+        Assert.Equal(4592 + 1712 + 3424 + 2496 + 3584 + 1024 + 160 + 100, e.PeakBytes);
         // (2·2032 + 4·848)·40 fresh + 6·848·60 cached, P_tail = 592 + 256.
         Assert.Equal(603_520, e.Flops);
         Assert.Equal(603_520 / 1e12, e.Seconds, 15);
@@ -53,8 +54,9 @@ public sealed class MemoryPlannerTests
         Assert.Equal(768, planner.Trainable(lora, 3));
         var e = planner.Train(lora, 3, tokens: 10, freshTokens: 10, cachedTokens: 0, spills: false);
         // Step scratch: two temporaries of the largest adapter, r·(8 + 16) fp32 values.
-        Assert.Equal(new MemoryEstimate(4592 + 3072, 3072, 6144, 3 * 8 * 608, 3584, 0, 0, 100, 3072, 2 * (2 * 24) * 4), e.Memory);
-        Assert.Equal(7664 + 3072 + 6144 + 14592 + 3584 + 100 + 3072, e.PeakBytes);
+        Assert.Equal(new MemoryEstimate(4592 + 3072, 3072, 6144, 3 * 8 * 608, 3584 + 1024, 0, 0, 100, 3072, 2 * (2 * 24) * 4),
+            e.Memory);
+        Assert.Equal(7664 + 3072 + 6144 + 14592 + 3584 + 1024 + 100 + 3072, e.PeakBytes);
         Assert.Equal(4.0 * 2032 * 10 + 6.0 * 768 * 10, e.Flops);
 
         var q = planner.Train(lora with { Method = FineTuneMethod.QLora }, 3, 10, 10, 0, false);
@@ -68,7 +70,8 @@ public sealed class MemoryPlannerTests
     {
         var e = planner.Evaluate(3, batch: 2, rowTokens: 4, scoredPerRow: 1, masked: true, tokens: 50);
         // One layer's forward at 8 tokens (8·304), two hidden states (2·8·8·2), the (2, 4, 4) mask; logits of 2 positions.
-        Assert.Equal(new MemoryEstimate(4592, 0, 0, 2432 + 256 + 32, 640, 0, 0, 100, 0), e.Memory);
+        Assert.Equal(new MemoryEstimate(4592, 0, 0, 2432 + 256 + 32, 640 + 1024, 0, 0, 100, 0), e.Memory);
+        Assert.Equal(0, new MemoryPlanner(Tiny, Cpu with { DType = ScalarType.Float32 }).HeadScratch);
         Assert.Equal(2.0 * 2032 * 50, e.Flops);
 
         var streamed = planner.Forward(3, batch: 1, seqLen: 4, tokens: 4, passes: 1, streams: true, gradients: false);
