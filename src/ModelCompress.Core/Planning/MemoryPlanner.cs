@@ -18,8 +18,9 @@ public sealed class MemoryPlanner(ModelDims dims, PlanTarget target)
     private int S => target.DTypeBytes;
 
     /// <summary>
-    /// On the CPU in bf16, libtorch's matmul with lm_head holds an fp32 scratch of lm_head's size (V × h × 4 bytes): observed as
-    /// a resident block of that size in bench/run-plan-memory.sh's evaluation and partial heal; counted with the logits.
+    /// On the CPU in bf16, libtorch's matmul with lm_head holds an fp32 scratch of lm_head's size (V × h × 4 bytes): observed,
+    /// not traced — a resident block of that size in bench/run-plan-memory.sh's partial heal, an excess of about that size in
+    /// its evaluation; counted with the logits.
     /// </summary>
     public long HeadScratch => !target.IsGpu && S == 2 ? dims.EmbeddingParameters * 4 : 0;
 
