@@ -17,8 +17,10 @@ public sealed class PlanCommandTests : IDisposable
         var (code, output, error) = CliTestData.RunInProcess("plan", Sample, "--out", Path.Combine(temp, "runs"));
         Assert.True(code == ExitCodes.Success, error);
         Assert.Contains("memory and time on cuda A100-40GB (BFloat16, 40.00 GiB, 124.8 TFLOPS effective), GiB:", output);
-        var heal = output.ReplaceLineEndings("\n").Split('\n').Single(l => l.StartsWith("heal ", StringComparison.Ordinal) && l.Contains("min"));
-        Assert.Matches(@"^heal\s+11\.77\s+0\.06\s+0\.12\s+0\.06\s+\d+\.\d\d\s+1\.71\s+0\.00\s+0\.00\s+1\.00\s+\d+\.\d\d\s+\d+\.\d min$", heal);
+        var heal = output.ReplaceLineEndings("\n").Split('\n')
+            .Single(l => l.StartsWith("heal ", StringComparison.Ordinal) && l.Contains("min"));
+        Assert.Matches(
+            @"^heal\s+11\.77\s+0\.06\s+0\.12\s+0\.06\s+\d+\.\d\d\s+1\.71\s+0\.00\s+0\.00\s+1\.00\s+\d+\.\d\d\s+\d+\.\d min$", heal);
         Assert.Contains("verdict:  fits on one A100-40GB (40.00 GiB)", output);
         Assert.Contains("assumptions:", output);
     }

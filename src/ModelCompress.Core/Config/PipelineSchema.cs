@@ -10,7 +10,8 @@ namespace ModelCompress.Core.Config;
 public static class PipelineSchema
 {
     /// <summary>The GPUs of the planning table (kept here so Config names no Planning type).</summary>
-    public static readonly IReadOnlyList<string> GpuNames = ["A100-40GB", "A100-80GB", "H100-80GB", "H200", "L40S", "L4", "A10G", "RTX-4090"];
+    public static readonly IReadOnlyList<string> GpuNames =
+        ["A100-40GB", "A100-80GB", "H100-80GB", "H200", "L40S", "L4", "A10G", "RTX-4090"];
 
     public static readonly ObjectSpec Model = new("model", "The base model to compress.",
     [

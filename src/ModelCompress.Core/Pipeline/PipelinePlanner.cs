@@ -15,7 +15,8 @@ public static class PipelinePlanner
 {
     public static IReadOnlyList<PlanRow> Plan(Config.PipelineConfig config, RunOptions options) => Full(config, options).Steps;
 
-    /// <summary>The plan with its target, verdict and assumptions; <paramref name="meminfo"/> reads /proc/meminfo (tests pass one).</summary>
+    /// <summary>The plan with its target, verdict and assumptions; <paramref name="meminfo"/> reads /proc/meminfo (tests pass
+    /// one).</summary>
     public static PipelinePlan Full(Config.PipelineConfig config, RunOptions options, Func<string?>? meminfo = null)
     {
         var c = config.Compute;

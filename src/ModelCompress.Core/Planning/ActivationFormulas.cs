@@ -28,7 +28,8 @@ public static class ActivationFormulas
     /// </summary>
     public static long ForwardLayer(ModelDims d, int s) => 8L * d.Hidden + 7L * s * d.Hidden + 4L * s * d.Intermediate;
 
-    /// <summary>Training logits per token: lm_head's output (s), its fp32 copy, log-softmax and its gradient (4 each): V·(s + 12).</summary>
+    /// <summary>Training logits per token: lm_head's output (s), its fp32 copy, log-softmax and its gradient (4 each):
+    /// V·(s + 12).</summary>
     public static long TrainingLogits(ModelDims d, int s) => (long)d.Vocab * (s + 12);
 
     /// <summary>Evaluation logits per scored position: lm_head's output (s), its fp32 copy and log-softmax: V·(s + 8).</summary>

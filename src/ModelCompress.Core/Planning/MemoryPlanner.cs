@@ -66,7 +66,8 @@ public sealed class MemoryPlanner(ModelDims dims, PlanTarget target)
     public long Trainable(TrainingOptions options, int layers) => options.Method switch
     {
         FineTuneMethod.Full => dims.Parameters(layers),
-        FineTuneMethod.Partial => dims.EmbeddingParameters + dims.Hidden + (long)Math.Min(options.TrainableLayers, layers) * dims.LayerParameters,
+        FineTuneMethod.Partial => dims.EmbeddingParameters + dims.Hidden
+                                  + (long)Math.Min(options.TrainableLayers, layers) * dims.LayerParameters,
         _ => layers * LoraPerLayer(options.Lora),
     };
 

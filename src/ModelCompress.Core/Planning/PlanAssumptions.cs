@@ -6,7 +6,8 @@ public static class PlanAssumptions
     /// <summary>The assumptions, with the target's memory and throughput sources.</summary>
     public static IReadOnlyList<string> For(PlanTarget target) =>
     [
-        $"target: {target.Kind} {target.Name}, {target.DType} compute; memory {PlanVerdict.Gib(target.MemoryBytes)} ({target.MemorySource})",
+        $"target: {target.Kind} {target.Name}, {target.DType} compute; " +
+        $"memory {PlanVerdict.Gib(target.MemoryBytes)} ({target.MemorySource})",
         $"throughput: {target.Tflops:0.###} TFLOPS effective ({target.TflopsSource}); time = FLOPs / throughput",
         "FLOPs: forward 2 x matmul parameters (layers + lm_head) per token; training full 6x, LoRA/QLoRA 4x, partial " +
         "(2 P + 4 P_tail) per new token and 6 P_tail per cached one",

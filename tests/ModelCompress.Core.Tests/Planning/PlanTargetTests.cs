@@ -33,7 +33,8 @@ public sealed class PlanTargetTests
         Assert.Equal(("cpu", 20_000_000L * 1024, 4 * PlanTarget.CpuGflopsPerThread / 1000), (cpu.Kind, cpu.MemoryBytes, cpu.Tflops));
         var auto = PlanTarget.Resolve(new ComputeChoice("auto", "auto", 0, "L4", null), () => Meminfo, () => false);
         Assert.Equal(("cuda", ScalarType.BFloat16), (auto.Kind, auto.DType));
-        Assert.Throws<InvalidInputException>(() => PlanTarget.Resolve(new ComputeChoice("cpu", "fp16", 0, null, null), () => null, () => false));
+        Assert.Throws<InvalidInputException>(() =>
+            PlanTarget.Resolve(new ComputeChoice("cpu", "fp16", 0, null, null), () => null, () => false));
     }
 
     [Fact]

@@ -13,7 +13,8 @@ public sealed class Table4PlanTests : IDisposable
     private readonly TempFolder temp = new();
 
     private PipelinePlan Plan(string method) =>
-        PipelinePlanner.Full(PipelineConfigLoader.LoadForPlan(Sample, [$"stages.1.method={method}"]), new RunOptions(temp["runs"]), () => null);
+        PipelinePlanner.Full(PipelineConfigLoader.LoadForPlan(Sample, [$"stages.1.method={method}"]), new RunOptions(temp["runs"]),
+            () => null);
 
     [Fact]
     public void Lora_OnA100_40GB_FitsOne()

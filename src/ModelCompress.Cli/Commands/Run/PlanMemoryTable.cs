@@ -9,7 +9,8 @@ internal static class PlanMemoryTable
     public static void Write(TextWriter output, PipelinePlan plan)
     {
         var t = plan.Target;
-        output.WriteLine($"memory and time on {t.Kind} {t.Name} ({t.DType}, {Gib(t.MemoryBytes)} GiB, {t.Tflops:0.###} TFLOPS effective), GiB:");
+        output.WriteLine($"memory and time on {t.Kind} {t.Name} ({t.DType}, {Gib(t.MemoryBytes)} GiB, " +
+                         $"{t.Tflops:0.###} TFLOPS effective), GiB:");
         output.WriteLine($"{"stage",-22} {"weights",8} {"grads",7} {"adamw",7} {"best",7} {"activ.",7} {"logits",7} {"cache",7} " +
                          $"{"teacher",7} {"runtime",7} {"peak",8} {"time",10}");
         foreach (var r in plan.Steps)

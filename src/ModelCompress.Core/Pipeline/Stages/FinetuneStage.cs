@@ -97,8 +97,9 @@ internal sealed class FinetuneStageType : StageType<FinetuneStage>
         if (DataTokens(stage, walk) is not long epoch) return $"{method}; data {stage.Data} (not available yet)";
         string source = File.Exists(walk.Run.Resolve(stage.Data)) ? "" : $" (data {stage.Data} not available yet: from max_steps)";
         var options = stage.Training(walk.Run.Seed);
-        double flops = walk.Planner!.TrainingFlops(options, walk.Current.Layers, Tokens(stage, epoch), Math.Min(Tokens(stage, epoch), epoch));
-        return $"{method}; ~{Tokens(stage, epoch):N0} training tokens{source}, ~{flops / 1e12:0.###} TFLOP";
+        long tokens = Tokens(stage, epoch);
+        double flops = walk.Planner!.TrainingFlops(options, walk.Current.Layers, tokens, Math.Min(tokens, epoch));
+        return $"{method}; ~{tokens:N0} training tokens{source}, ~{flops / 1e12:0.###} TFLOP";
     }
 
     // Rough: about 4 bytes of text per token, for one epoch; without the data, max_steps full batches of max_len tokens over the
