@@ -7,7 +7,7 @@ const string Usage = """
            ModelCompress.Bench make-model --out DIR [--dtype fp32] [--seed 42] [--tokenizer-from DIR]
            ModelCompress.Bench score --model DIR --metric NAME [--low-memory] [--calibration FILE] [--samples 10] [--seq 128] [--threads 2]
            ModelCompress.Bench make-checkpoint --out DIR [--layers 24] [--hidden 2048] [--intermediate 5632] [--heads 32] [--kv-heads 8]
-                                               [--vocab 32000] [--shard-bytes 500000000] [--seed 42]
+                                               [--vocab 32000] [--shard-bytes 500000000] [--seed 42] [--tied false]
            ModelCompress.Bench prune --in DIR --out DIR [--fraction 0.25]
            ModelCompress.Bench finetune --model DIR --method partial|lora [--dtype fp32|bf16] [--k 3] [--lora-r 8] [--cache on|off]
                                         [--batch 4] [--seq 256] [--warmup 2] [--steps 6] [--examples N] [--data FILE] [--threads 2]

@@ -29,6 +29,7 @@ internal static class PruneBenchmark
         int layers = a.Int("--layers", 24), hidden = a.Int("--hidden", 2048), intermediate = a.Int("--intermediate", 5632);
         int heads = a.Int("--heads", 32), kvHeads = a.Int("--kv-heads", 8), vocab = a.Int("--vocab", 32000);
         long shardBytes = a.Long("--shard-bytes", 500_000_000), seed = a.Long("--seed", 42);
+        bool tied = a.Str("--tied", "false") == "true";
         string tokenizer = a.Str("--tokenizer-from", MakeModelCommand.DefaultTokenizerFolder);
         a.Done();
 
@@ -50,7 +51,7 @@ internal static class PruneBenchmark
             tensors.Add(Random(p + "mlp.down_proj.weight", [hidden, intermediate], pool));
         }
         tensors.Add(Ones("model.norm.weight", hidden));
-        tensors.Add(Random("lm_head.weight", [vocab, hidden], pool));
+        if (!tied) tensors.Add(Random("lm_head.weight", [vocab, hidden], pool));
 
         using var staging = new StagingFolder(output);
         var files = CheckpointWriter.Write(staging.Staging, tensors, shardBytes);
@@ -67,7 +68,7 @@ internal static class PruneBenchmark
             ["rms_norm_eps"] = 1e-5,
             ["rope_theta"] = 10000.0,
             ["max_position_embeddings"] = 2048,
-            ["tie_word_embeddings"] = false,
+            ["tie_word_embeddings"] = tied,
             ["torch_dtype"] = "bfloat16",
         };
         File.WriteAllText(Path.Combine(staging.Staging, "config.json"), config.ToJsonString(JsonDefaults.Indented));

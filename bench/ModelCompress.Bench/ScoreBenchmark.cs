@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using ModelCompress.Core;
 using ModelCompress.Core.Scoring;
 using static TorchSharp.torch;
 

@@ -83,8 +83,8 @@ public sealed class PlanReviewTests
     {
         var (code, output, error) = CliTestData.RunInProcess(environment, ["plan", Path.Combine(RepoPaths.Root, "pruning.yaml"), .. extra]);
         Assert.True(code == 0, error);
-        // The second block: gates, publish, review (the cache line follows after a blank line).
-        return output.ReplaceLineEndings("\n").Split("\n\n")[1].TrimEnd('\n') + "\n";
+        // The block before the last: gates, publish, review (the cache line follows after a blank line).
+        return output.ReplaceLineEndings("\n").Split("\n\n")[^2].TrimEnd('\n') + "\n";
     }
 
     [Fact]

@@ -15,14 +15,17 @@ public sealed class ConfigReader(IReadOnlyList<StageSyntax> stages)
 {
     private readonly JsonSerializerOptions json = Options(stages);
 
-    /// <summary>Reads a pipeline file once: the typed configuration and the effective config JSON the manifest records.</summary>
-    public (PipelineConfig Config, JsonObject Effective) Load(string path, IReadOnlyList<string>? overrides = null)
+    /// <summary>
+    /// Reads a pipeline file once: the typed configuration and the effective config JSON the manifest records. With
+    /// <paramref name="planning"/>, a model folder needs only its config.json and training data may be missing (a plan).
+    /// </summary>
+    public (PipelineConfig Config, JsonObject Effective) Load(string path, IReadOnlyList<string>? overrides = null, bool planning = false)
     {
         if (!File.Exists(path))
             throw new ConfigException(
                 [new ConfigError(path, 0, 0, "", "file not found.", "run 'dotnet compress init' to write a starter pruning.yaml.")]);
         string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var effective = ToJson(File.ReadAllText(path), path, overrides, baseDirectory);
+        var effective = ToJson(File.ReadAllText(path), path, overrides, baseDirectory, planning);
         return (effective.Deserialize<PipelineConfig>(json)! with { BaseDirectory = baseDirectory }, effective);
     }
 
@@ -50,7 +53,8 @@ public sealed class ConfigReader(IReadOnlyList<StageSyntax> stages)
     /// The validated configuration as JSON with every default filled in (the "effective config"). With
     /// <paramref name="baseDirectory"/> (the pipeline file's folder), the local files it names must also exist.
     /// </summary>
-    public JsonObject ToJson(string yaml, string file, IReadOnlyList<string>? overrides = null, string? baseDirectory = null)
+    public JsonObject ToJson(string yaml, string file, IReadOnlyList<string>? overrides = null, string? baseDirectory = null,
+                             bool planning = false)
     {
         var stream = new YamlStream();
         try { stream.Load(new StringReader(yaml)); }
@@ -68,7 +72,7 @@ public sealed class ConfigReader(IReadOnlyList<StageSyntax> stages)
         errors.AddRange(converter.Errors);
         int structural = converter.Errors.Count;
         if (json is not null) CrossChecks.Run(json, root, converter, stages);
-        if (json is not null && baseDirectory is not null) FileChecks.Run(json, root, baseDirectory, converter, stages);
+        if (json is not null && baseDirectory is not null) FileChecks.Run(json, root, baseDirectory, converter, stages, planning);
         errors.AddRange(converter.Errors.Skip(structural));
         if (errors.Count > 0) throw new ConfigException(errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
         return json!;

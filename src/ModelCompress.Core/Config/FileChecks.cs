@@ -8,11 +8,13 @@ namespace ModelCompress.Core.Config;
 /// <summary>
 /// The local files a pipeline reads must exist before any work starts: the model folder, calibration text, training data,
 /// benchmark folders, task files and perplexity texts. Blob URLs, <c>builtin:demo</c> paths and named corpora are checked
-/// where they are used. Relative paths are relative to the pipeline file, as when the pipeline runs.
+/// where they are used. Relative paths are relative to the pipeline file, as when the pipeline runs. A plan needs only the
+/// model's config.json (its tensors are checked when there are any) and no training data.
 /// </summary>
 internal static class FileChecks
 {
-    public static void Run(JsonObject json, YamlNode root, string baseDirectory, YamlToJson report, IReadOnlyList<StageSyntax> syntax)
+    public static void Run(JsonObject json, YamlNode root, string baseDirectory, YamlToJson report, IReadOnlyList<StageSyntax> syntax,
+                           bool planning = false)
     {
         if (json["model"]?["source"]?.GetValue<string>() is { } source && IsLocal(source))
         {
@@ -23,7 +25,7 @@ internal static class FileChecks
                         ? $"'{source}' has no config.json: not a Hugging Face model folder."
                         : $"model folder '{source}' not found ({folder}).",
                     "give a folder with config.json, safetensors and a tokenizer, or a blob URL (az://ACCOUNT/CONTAINER/PREFIX).");
-            else
+            else if (!planning || Directory.EnumerateFiles(folder, "*.safetensors*").Any())
             {
                 // The folder's config and its tensors' headers (no weights): a broken model fails validate and plan, not hours into a run.
                 try { Checkpoints.TensorInventory.Validate(folder); }
@@ -45,7 +47,7 @@ internal static class FileChecks
             // Each stage type's fields say which of them are paths (FieldSpec.Path).
             foreach (var field in syntax.FirstOrDefault(t => t.Type == type)?.Spec.Fields ?? [])
             {
-                if (field.Path is not { } rule) continue;
+                if (field.Path is not { } rule || (planning && type == "finetune")) continue;
                 if (field.Kind == ValueKind.List)
                     EachItem(stage, node, field.Name,
                         (value, item, at) => Exists(report, rule, item, $"{path}.{at}", value, baseDirectory));

@@ -24,6 +24,12 @@ public sealed record ComputeConfig(string Device, string Dtype, int Threads, lon
 {
     /// <summary>A libtorch <c>lib/</c> folder loaded instead of the bundled libtorch (<c>compute.libtorch</c>); null: bundled.</summary>
     public string? Libtorch { get; init; }
+
+    /// <summary>The GPU a plan is for (a name of the planning table), when planning for CUDA.</summary>
+    public string? Gpu { get; init; }
+
+    /// <summary>A measured throughput in TFLOPS that plans use instead of the table's figure.</summary>
+    public double? Tflops { get; init; }
 }
 
 public sealed record CalibrationConfig(string Text, int Samples, int SeqLen);

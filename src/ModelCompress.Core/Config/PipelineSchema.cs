@@ -9,6 +9,10 @@ namespace ModelCompress.Core.Config;
 /// </summary>
 public static class PipelineSchema
 {
+    /// <summary>The GPUs of the planning table (kept here so Config names no Planning type).</summary>
+    public static readonly IReadOnlyList<string> GpuNames =
+        ["A100-40GB", "A100-80GB", "H100-80GB", "H200", "L40S", "L4", "A10G", "RTX-4090"];
+
     public static readonly ObjectSpec Model = new("model", "The base model to compress.",
     [
         Str("source", "A local Hugging Face model folder (config.json, safetensors, tokenizer), or a blob URL " +
@@ -34,7 +38,10 @@ public static class PipelineSchema
                         "(https://download.pytorch.org/libtorch/) or site-packages/torch/lib of a pip-installed torch, of the " +
                         "libtorch version the tool is built for (major.minor; see dotnet compress doctor). Relative to this file. " +
                         "--libtorch and MODELCOMPRESS_LIBTORCH take precedence."),
+        OneOf("gpu", "The GPU `plan` plans memory and time for (device cuda or auto).", GpuNames),
+        Num("tflops", "A measured throughput (TFLOPS) `plan` uses instead of the GPU table's or the CPU default.", null, 0),
     ]);
+
 
     public static readonly ObjectSpec Calibration = new("calibration",
         "Text for data-driven layer metrics (taylor, perplexity, block-influence, angular).",

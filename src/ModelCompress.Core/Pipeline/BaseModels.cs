@@ -36,7 +36,9 @@ internal static class BaseModels
             : pullPending ? LlamaConfig.Parse(ReadConfigBlob(blob!, run.Options), $"{blob}/config.json")
             : LlamaConfig.Load(folder);
         var (total, perLayer) = Count(llama);
-        var shape = new PlanShape(llama.NumHiddenLayers, total, perLayer, (int)empty(1, dtype: run.DType).element_size(), demoPending);
+        var target = run.PlanTarget ?? throw new InvalidOperationException("planning needs a plan target.");
+        var shape = new PlanShape(llama.NumHiddenLayers, total, perLayer, (int)empty(1, dtype: run.DType).element_size(), demoPending,
+            new Planning.MemoryPlanner(Planning.ModelDims.Of(llama), target));
         string? key = demoPending || pullPending ? null : Resolve(run).Key;
         string note = demoPending ? "built-in demo: trained on first run (about a minute)"
             : pullPending ? $"{blob}: not pulled yet (planned from its config.json)" : blob?.ToString() ?? config.Model.Source;

@@ -11,6 +11,10 @@ public static class PipelineConfigLoader
 
     public static PipelineConfig Load(string path, IReadOnlyList<string>? overrides = null) => Reader.Load(path, overrides).Config;
 
+    /// <summary>Reads a pipeline file for a plan: the model folder needs only config.json, training data may be missing.</summary>
+    public static PipelineConfig LoadForPlan(string path, IReadOnlyList<string>? overrides = null) =>
+        Reader.Load(path, overrides, planning: true).Config;
+
     /// <summary>Reads a pipeline file once: the typed configuration and the effective config JSON the manifest records.</summary>
     public static (PipelineConfig Config, JsonObject Effective) LoadWithEffective(string path, IReadOnlyList<string>? overrides = null) =>
         Reader.Load(path, overrides);

@@ -1,12 +1,29 @@
+using ModelCompress.Core.Planning;
+
 namespace ModelCompress.Core.Pipeline;
+
+/// <summary>A pipeline's plan: the steps, the target they are planned for, the verdict and the assumptions behind the figures.</summary>
+public sealed record PipelinePlan(IReadOnlyList<PlanRow> Steps, PlanTarget Target, PlanVerdict Verdict, IReadOnlyList<string> Assumptions);
 
 /// <summary>
 /// <c>dotnet compress plan</c>: the stages in order with their cache keys and status, layers, parameters and weight memory
-/// before and after pruning, and a rough training-compute estimate — from config.json alone (the model is built on the meta
-/// device, no weight is read). The same stage code as a run computes every key (<see cref="StageWalk"/>).
+/// before and after pruning, and per stage the peak memory and time on the target device — from config.json alone (the model
+/// is built on the meta device, no weight is read, the target device is never opened: a CUDA plan runs on a CPU machine).
+/// The same stage code as a run computes every key (<see cref="StageWalk"/>).
 /// </summary>
 public static class PipelinePlanner
 {
-    public static IReadOnlyList<PlanRow> Plan(Config.PipelineConfig config, RunOptions options) =>
-        StageWalk.ForPlan(new RunContext(config, options)).Walk().Ledger.Plan;
+    public static IReadOnlyList<PlanRow> Plan(Config.PipelineConfig config, RunOptions options) => Full(config, options).Steps;
+
+    /// <summary>The plan with its target, verdict and assumptions; <paramref name="meminfo"/> reads /proc/meminfo (tests pass
+    /// one).</summary>
+    public static PipelinePlan Full(Config.PipelineConfig config, RunOptions options, Func<string?>? meminfo = null)
+    {
+        var c = config.Compute;
+        var target = PlanTarget.Resolve(new ComputeChoice(c.Device, c.Dtype, c.Threads, c.Gpu, c.Tflops), meminfo ?? PlanTarget.ReadMeminfo,
+            () => TorchSharp.torch.cuda.is_available());
+        var steps = StageWalk.ForPlan(new RunContext(config, options, target)).Walk().Ledger.Plan;
+        var verdict = PlanVerdict.Of([.. steps.Where(s => s.Estimate is not null).Select(s => (s.Id, s.Estimate!))], target);
+        return new PipelinePlan(steps, target, verdict, PlanAssumptions.For(target));
+    }
 }

@@ -46,7 +46,8 @@ public sealed class RunContext
     private readonly Dictionary<string, string> folderHashes = [];
     private readonly Dictionary<string, string> written = [];
 
-    public RunContext(PipelineConfig config, RunOptions options)
+    /// <summary>A run's context; <paramref name="planTarget"/> (planning) names the device symbolically instead of opening it.</summary>
+    public RunContext(PipelineConfig config, RunOptions options, Planning.PlanTarget? planTarget = null)
     {
         Config = config;
         Options = options;
@@ -54,8 +55,9 @@ public sealed class RunContext
         Cache = new StageCache(options.StageCacheRoot);
         Hasher = new ContentHasher(Path.Combine(Cache.Root, "hashes.json"));
         LibTorchSelection.UseConfigured(config.Compute.Libtorch, config.BaseDirectory);
-        Device = ComputeSettings.ResolveDevice(config.Compute.Device);
-        DType = ComputeSettings.ResolveDType(config.Compute.Dtype, Device);
+        Device = planTarget is null ? ComputeSettings.ResolveDevice(config.Compute.Device) : Planning.PlanTarget.DeviceOf(planTarget.Kind);
+        DType = planTarget?.DType ?? ComputeSettings.ResolveDType(config.Compute.Dtype, Device);
+        PlanTarget = planTarget;
     }
 
     public PipelineConfig Config { get; }
@@ -65,6 +67,8 @@ public sealed class RunContext
     public ContentHasher Hasher { get; }
     public Device Device { get; }
     public ScalarType DType { get; }
+    /// <summary>The device a plan is for; null when running.</summary>
+    public Planning.PlanTarget? PlanTarget { get; }
     public long Seed => Config.Compute.Seed;
     public CancellationToken Cancellation { get; init; }
 

@@ -17,6 +17,9 @@ public sealed record PlanRow(string Id, string Type, bool Cached, int Layers, lo
 {
     /// <summary>The step's cache key; null when an earlier input does not exist yet (a model not pulled or built).</summary>
     public string? Key { get; init; }
+
+    /// <summary>Peak memory and time on the planned target; null for the base model's row.</summary>
+    public Planning.StageEstimate? Estimate { get; init; }
 }
 
 /// <summary>
@@ -47,6 +50,9 @@ public sealed class StageWalk
 
     /// <summary>Planning: the parameters of the base model with <paramref name="layers"/> decoder layers left.</summary>
     public long PlannedParameters(int layers) => shape?.Parameters(layers) ?? 0;
+
+    /// <summary>Planning: the memory and time estimator for the base model on the planned target; null when running.</summary>
+    public Planning.MemoryPlanner? Planner => shape?.Planner;
 
     public ModelState Base { get; }
     public ModelState Current { get; set; }
@@ -86,15 +92,17 @@ public sealed class StageWalk
 
     /// <summary>
     /// One cached step. Running: reuses its output folder or produces it, and records time and peak memory; returns the folder.
-    /// Planning: records the row it would be (with <paramref name="layers"/> after it) and returns null.
+    /// Planning: records the row it would be (with <paramref name="layers"/> after it and <paramref name="estimate"/>'s peak
+    /// memory and time) and returns null.
     /// </summary>
-    public string? Step(string id, string type, string? key, int layers, Func<string> note, Action<string> produce)
+    public string? Step(string id, string type, string? key, int layers, Func<string> note, Action<string> produce,
+                        Func<Planning.MemoryPlanner, Planning.StageEstimate>? estimate = null)
     {
         if (shape is not null)
         {
             long parameters = shape.Parameters(layers);
             Ledger.Add(new PlanRow(id, type, key is not null && Run.Cache.Contains(key), layers, parameters,
-                parameters * shape.BytesPerParameter, note()) { Key = key });
+                parameters * shape.BytesPerParameter, note()) { Key = key, Estimate = estimate?.Invoke(shape.Planner) });
             return null;
         }
         ArgumentNullException.ThrowIfNull(key);
@@ -113,7 +121,8 @@ public sealed class StageWalk
 }
 
 /// <summary>What a plan knows of the base model's size: parameters in total and per decoder layer, bytes per parameter.</summary>
-internal sealed record PlanShape(int Layers, long Total, long PerLayer, int BytesPerParameter, bool DemoPending)
+internal sealed record PlanShape(int Layers, long Total, long PerLayer, int BytesPerParameter, bool DemoPending,
+                                 Planning.MemoryPlanner Planner)
 {
     public long Parameters(int layers) => Total - (Layers - layers) * PerLayer;
 }

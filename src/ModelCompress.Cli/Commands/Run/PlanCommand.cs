@@ -17,7 +17,8 @@ public static class PlanCommand
         var (file, set) = (pipeline.File, pipeline.Set);
         var command = new Command("plan",
             "Show the stages in order, which are cached, layers, parameters and weight memory before and after pruning, " +
-            "and a rough compute estimate — without loading weights; then the gates, where a passed run is published,\n" +
+            "then each stage's peak memory and time on the compute device (planned, never opened: a CUDA plan runs on any machine) " +
+            "and whether it fits — without loading weights; then the gates, where a passed run is published,\n" +
             "and where the verdict will be reported (pull request, Azure Pipelines), so a CI job can check that before hours of work.");
         var github = new GitHubArguments();
         var json = new Option<bool>("--json") { Description = "Print the planned steps (with their cache keys) as JSON instead." };
@@ -26,19 +27,22 @@ public static class PlanCommand
         github.AddTo(command);
         command.SetAction(parse =>
         {
-            var config = PipelineConfigLoader.Load(parse.GetValue(file)!.FullName, parse.GetValue(set));
+            var config = PipelineConfigLoader.LoadForPlan(parse.GetValue(file)!.FullName, parse.GetValue(set));
             var options = pipeline.Options(parse, environment);
-            var rows = PipelinePlanner.Plan(config, options);
+            var plan = PipelinePlanner.Full(config, options);
+            var rows = plan.Steps;
             if (parse.GetValue(json))
             {
-                var plan = new { config.Name, Cache = options.StageCacheRoot, Steps = rows };
-                output.WriteLine(System.Text.Json.JsonSerializer.Serialize(plan, Core.JsonDefaults.Indented));
+                output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { config.Name, Cache = options.StageCacheRoot, Steps = rows,
+                    plan.Target, plan.Verdict, plan.Assumptions }, Core.JsonDefaults.Indented));
                 return ExitCodes.Success;
             }
             output.WriteLine($"{"stage",-22} {"type",-9} {"cached",-6} {"layers",6} {"parameters",14} {"weights",10}  notes");
             foreach (var r in rows)
                 output.WriteLine($"{r.Id,-22} {r.Type,-9} {(r.Cached ? "yes" : "no"),-6} {r.Layers,6} {r.Parameters,14:N0} " +
                                  $"{r.MemoryBytes / 1048576.0,7:F1} MB  {r.Note}");
+            output.WriteLine();
+            PlanMemoryTable.Write(output, plan);
             output.WriteLine();
             output.WriteLine($"gates:    {config.Gates.Count} on {string.Join(", ", config.Gates.Select(g => g.Metric).Distinct())}");
             string published = config.Publish.Targets.Count == 0

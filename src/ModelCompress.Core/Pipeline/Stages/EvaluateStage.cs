@@ -86,8 +86,25 @@ internal sealed class EvaluateStageType : StageType<EvaluateStage>
             var report = EvaluationRunner.Run(llm, tokenizer, prepared, config, run.Progress);
             report.WriteJson(Path.Combine(output, EvaluationArtifact.ResultsFile));
             report.WriteSamples(output);
-        });
+        }, planner => Estimate(stage, planner, model.Layers));
         if (folder is not null) walk.Ledger.Add(new EvaluationRecord(stage.Id, baseline, folder, model.Path));
+    }
+
+    /// <summary>Tokens a perplexity corpus has when the stage sets no limit (about wikitext-2's test split; an assumption).</summary>
+    internal const int CorpusTokens = 300_000;
+
+    // Planning: multiple-choice rows (with the packed rows' mask) and perplexity windows; the larger peak, the summed FLOPs.
+    private static Planning.StageEstimate Estimate(EvaluateStage stage, Planning.MemoryPlanner planner, int layers)
+    {
+        const int row = Planning.MemoryPlanner.EvalRowTokens, scored = Planning.MemoryPlanner.EvalScoredPerRow;
+        double choiceTokens = stage.Tasks.Count * (stage.Limit ?? 1000) * 4.0 * 64;
+        double corpusTokens = stage.Perplexity.Count * (stage.Limit is int l ? (double)l * stage.Window : CorpusTokens);
+        var choice = planner.Evaluate(layers, stage.BatchSize, row, scored, masked: true, choiceTokens);
+        if (stage.Perplexity.Count == 0) return choice;
+        var corpus = planner.Evaluate(layers, stage.BatchSize, stage.Window, stage.Window, masked: false, corpusTokens);
+        var larger = stage.Tasks.Count == 0 || corpus.PeakBytes > choice.PeakBytes ? corpus : choice;
+        return Planning.StageEstimate.On(planner.Target, larger.Memory, choice.Flops * (stage.Tasks.Count > 0 ? 1 : 0) + corpus.Flops,
+            false, larger.Formula);
     }
 
     private static (string EvalDir, List<string> Tasks, List<(string Name, string File)> Corpora) Inputs(EvaluateStage stage,

@@ -68,7 +68,9 @@ internal sealed class FinetuneStageType : StageType<FinetuneStage>
             throw new InvalidInputException($"stage {stage.Id}: trainable_layers {stage.TrainableLayers} " +
                                             $"is more than the {model.Layers} layers " +
                                             "the model has at this point; lower it.");
-        string? key = model.Key is null
+        // A plan may lack the data (it is planned from max_steps); then the step has no key yet.
+        string? key = model.Key is null || (walk.Planning && !stage.Data.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal)
+                                            && !File.Exists(run.Resolve(stage.Data)))
             ? null
             : run.Key("finetune", model.Key, PipelineConfigLoader.Settings(stage), run.HashFile(run.Resolve(stage.Data)));
         string? work = null;
@@ -83,21 +85,44 @@ internal sealed class FinetuneStageType : StageType<FinetuneStage>
             options.Validate(field => $"stage {stage.Id}: {field}");
             FineTuneRun.Run(new FineTuneRequest(model.Path, Path.Combine(output, StageFiles.Model), run.Resolve(stage.Data), stage.Format,
                 stage.Template, options, run.Device, run.DType, work!), run.Progress, run.Cancellation);
-        });
+        }, planner => Estimate(stage, walk, planner, model.Layers));
         walk.Current = model with { Folder = folder is null ? null : Path.Combine(folder, StageFiles.Model), Key = key };
     }
 
-    // Rough: about 4 bytes of text per token; 6 FLOPs per parameter per trained token (forward + backward).
     private static string Note(FinetuneStage stage, StageWalk walk)
     {
         string method = stage.Method.Name();
         if (walk.DemoPending && stage.Data.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal))
             return $"{method}; built-in data is generated on first run";
+        if (DataTokens(stage, walk) is not long epoch) return $"{method}; data {stage.Data} (not available yet)";
+        string source = File.Exists(walk.Run.Resolve(stage.Data)) ? "" : $" (data {stage.Data} not available yet: from max_steps)";
+        var options = stage.Training(walk.Run.Seed);
+        long tokens = Tokens(stage, epoch);
+        double flops = walk.Planner!.TrainingFlops(options, walk.Current.Layers, tokens, Math.Min(tokens, epoch));
+        return $"{method}; ~{tokens:N0} training tokens{source}, ~{flops / 1e12:0.###} TFLOP";
+    }
+
+    // Rough: about 4 bytes of text per token, for one epoch; without the data, max_steps full batches of max_len tokens over the
+    // epochs; null when neither is known.
+    private static long? DataTokens(FinetuneStage stage, StageWalk walk)
+    {
+        if (walk.DemoPending && stage.Data.StartsWith(DemoAssets.Scheme, StringComparison.Ordinal)) return null;
         string data = walk.Run.Resolve(stage.Data);
-        if (!File.Exists(data)) return $"{method}; data {stage.Data} (not available yet)";
-        long tokens = new FileInfo(data).Length / 4 * stage.Epochs;
-        if (stage.MaxSteps is int steps) tokens = Math.Min(tokens, (long)steps * stage.BatchSize * stage.MaxLen);
-        long parameters = walk.PlannedParameters(walk.Current.Layers);
-        return $"{method}; ~{tokens:N0} training tokens, ~{6.0 * parameters * tokens / 1e12:0.###} TFLOP";
+        if (File.Exists(data)) return new FileInfo(data).Length / 4;
+        return stage.MaxSteps is int steps ? (long)steps * stage.BatchSize * stage.MaxLen / stage.Epochs : null;
+    }
+
+    // All trained tokens: every epoch, or max_steps batches of max_len tokens when fewer.
+    private static long Tokens(FinetuneStage stage, long epoch) =>
+        stage.MaxSteps is int steps ? Math.Min(epoch * stage.Epochs, (long)steps * stage.BatchSize * stage.MaxLen) : epoch * stage.Epochs;
+
+    // Planning: partial's hidden-state cache holds every example it has seen (training and validation), once.
+    private static Planning.StageEstimate Estimate(FinetuneStage stage, StageWalk walk, Planning.MemoryPlanner planner, int layers)
+    {
+        var options = stage.Training(walk.Run.Seed);
+        long epoch = DataTokens(stage, walk) ?? 0, tokens = Tokens(stage, epoch), fresh = Math.Min(tokens, epoch);
+        long cached = options.Method == FineTuneMethod.Partial && options.HiddenStateCache
+            ? Math.Min(epoch, stage.MaxSteps is int s ? ((long)s * stage.BatchSize + stage.ValSize) * stage.MaxLen : epoch) : 0;
+        return planner.Train(options, layers, tokens, fresh, cached, spills: false);
     }
 }

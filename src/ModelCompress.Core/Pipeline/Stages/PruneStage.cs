@@ -87,7 +87,9 @@ internal sealed class PruneStageType : StageType<PruneStage>
             CheckpointPruner.Prune(model.Path, Path.Combine(output, StageFiles.Model), choice.Removed, choice.Method, choice.Scores?.Layers,
                 walk.Run.Progress);
             choice.Scores?.Save(Path.Combine(output, StageFiles.Scores));
-        });
+        }, planner => stage.Metric is { } metric && source is null
+            ? ScoreStageType.Estimate(walk.Run, planner, metric, model.Layers, lowMemory: false)
+            : planner.Copy());
         if (folder is not null)
         {
             walk.Ledger.Add(PruningReport.Load(Path.Combine(folder, StageFiles.Model)));

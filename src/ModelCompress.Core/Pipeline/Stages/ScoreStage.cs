@@ -29,7 +29,8 @@ internal sealed class ScoreStageType : StageType<ScoreStage>
             : walk.Run.Key("score", model.Key, PipelineConfigLoader.Settings(stage), CalibrationKey(walk.Run, stage.Metric));
         string? folder = walk.Step(stage.Id, "score", key, model.Layers, () => stage.Metric.Name(), output =>
             Score(walk.Run, model.Path, stage.Metric, stage.BiReduction, stage.BlockSize, stage.LowMemory)
-                .Save(Path.Combine(output, StageFiles.Scores)));
+                .Save(Path.Combine(output, StageFiles.Scores)), planner => Estimate(walk.Run, planner, stage.Metric, model.Layers,
+                stage.LowMemory));
         walk.Ledger.AddScores(stage.Id, new StageOutput(folder, key));
     }
 
@@ -41,6 +42,20 @@ internal sealed class ScoreStageType : StageType<ScoreStage>
         var request = new ScoringRequest(folder, metric, calibration is null ? null : run.Resolve(calibration.Text),
             calibration?.Samples ?? 10, calibration?.SeqLen ?? 128, run.Seed, reduction, blockSize, lowMemory);
         return LayerScorer.Score(request, run.Device, run.DType, run.Progress);
+    }
+
+    /// <summary>
+    /// Planning: a metric's memory and time. Data-free metrics read one tensor at a time; the others run the calibration
+    /// windows (as one batch) forward — once, or once per layer for perplexity — and taylor also backward for every weight.
+    /// </summary>
+    internal static Planning.StageEstimate Estimate(RunContext run, Planning.MemoryPlanner planner, ScoringMetric metric, int layers,
+                                                    bool lowMemory)
+    {
+        if (!metric.NeedsCalibration()) return planner.Copy();
+        int samples = run.Config.Calibration?.Samples ?? 10, seqLen = run.Config.Calibration?.SeqLen ?? 128;
+        int passes = metric == ScoringMetric.Perplexity ? layers + 1 : 1;
+        return planner.Forward(layers, samples, seqLen, (double)samples * seqLen, passes, lowMemory && metric.IsForwardOnly(),
+            metric == ScoringMetric.Taylor);
     }
 
     /// <summary>What of the calibration text a data-driven metric's scores depend on; null for data-free metrics.</summary>
