@@ -23,7 +23,9 @@ public sealed class RunCommandTests : IDisposable
             ["GITHUB_SHA"] = "0123456789abcdef0123456789abcdef01234567", ["GITHUB_SERVER_URL"] = "https://github.com",
             ["GITHUB_REPOSITORY"] = "contoso/models", ["GITHUB_RUN_ID"] = "4242",
         };
-        var (code, output, error) = CliTestData.RunInProcess(name => ci.GetValueOrDefault(name), "run", pipeline, "--out", runs, "--json");
+        // No MODELCOMPRESS_CACHE among them either, so the stage cache is OUT/.cache (the demo still builds into `cache`).
+        Func<string, string?> environment = name => ci.GetValueOrDefault(name);
+        var (code, output, error) = CliTestData.RunInProcess(environment, "run", pipeline, "--out", runs, "--json");
         Assert.True(code == ExitCodes.Success, error);
         var results = JsonNode.Parse(output)!;
         Assert.Equal("passed", results["verdict"]!.GetValue<string>());
@@ -57,19 +59,19 @@ public sealed class RunCommandTests : IDisposable
             Assert.False(text.Contains(Path.Combine(runs, ".cache"), StringComparison.Ordinal), $"{file} names the stage cache");
         }
 
-        var plan = CliTestData.RunInProcess("plan", pipeline, "--out", runs);
+        var plan = CliTestData.RunInProcess(environment, "plan", pipeline, "--out", runs);
         Assert.Equal(0, plan.Code);
         var planRows = plan.Out.ReplaceLineEndings("\n").Split("\n\n")[0].Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
         Assert.Equal(8, planRows.Count);
         Assert.All(planRows, row => Assert.Contains(" yes ", row));
         Assert.Contains("prune                  prune     yes         6        118,944", plan.Out);
         // The plan computes every key with the run's own stage code.
-        var planned = JsonNode.Parse(CliTestData.RunInProcess("plan", pipeline, "--out", runs, "--json").Out)!["steps"]!.AsArray();
+        var planned = JsonNode.Parse(CliTestData.RunInProcess(environment, "plan", pipeline, "--out", runs, "--json").Out)!["steps"]!.AsArray();
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "manifest.json")))!["stages"]!.AsArray();
         Assert.Equal(manifest.Select(s => (s!["id"]!.GetValue<string>(), s["key"]!.GetValue<string>())),
             planned.Skip(1).Select(s => (s!["id"]!.GetValue<string>(), s["key"]!.GetValue<string>())));
 
-        var strict = CliTestData.RunInProcess("run", pipeline, "--out", runs, "--set", "gates.2.min=0.999");
+        var strict = CliTestData.RunInProcess(environment, "run", pipeline, "--out", runs, "--set", "gates.2.min=0.999");
         Assert.Equal(ExitCodes.GateFailed, strict.Code);
         Assert.StartsWith("FAILED: report at", strict.Out);
         Assert.Contains("average.acc** min 0.999", File.ReadAllText(Path.Combine(run, "report.md")));
