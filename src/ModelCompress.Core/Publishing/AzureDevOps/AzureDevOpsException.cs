@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 
 namespace ModelCompress.Core.Publishing.AzureDevOps;
 
@@ -18,7 +17,7 @@ public sealed class AzureDevOpsException(string message, HttpStatusCode? status 
     /// <summary>The failure of <paramref name="method"/> <paramref name="path"/>, explained by its status and body.</summary>
     public static AzureDevOpsException FromResponse(HttpMethod method, string path, HttpResponseMessage response, string body)
     {
-        string said = ServerMessage(body);
+        string said = JsonRestClient.ServerMessage(body);
         string request = $"{method} {path}";
         int code = (int)response.StatusCode;
         string message = response.StatusCode switch
@@ -40,20 +39,4 @@ public sealed class AzureDevOpsException(string message, HttpStatusCode? status 
     /// <summary>The collection could not be reached at all (DNS, TLS, a dropped connection after the retries).</summary>
     public static AzureDevOpsException Unreachable(Uri collection, string request, Exception inner) =>
         new($"Azure DevOps {collection} could not be reached for {request}: {inner.Message.Split('\n')[0].Trim()}. {Retry}", null, inner);
-
-    private static string ServerMessage(string body)
-    {
-        try
-        {
-            return JsonNode.Parse(body)?["message"]?.GetValue<string>() is { Length: > 0 } m ? m : "no message";
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return body.Length == 0 ? "no message" : body[..Math.Min(body.Length, 200)];
-        }
-        catch (InvalidOperationException)
-        {
-            return "no message";
-        }
-    }
 }

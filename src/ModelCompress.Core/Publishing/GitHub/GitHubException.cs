@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json.Nodes;
 
 namespace ModelCompress.Core.Publishing.GitHub;
 
@@ -26,7 +25,7 @@ public sealed class GitHubException(string message, HttpStatusCode? status = nul
 
     public static GitHubException FromResponse(HttpMethod method, string path, HttpResponseMessage response, string body)
     {
-        string said = GitHubMessage(body);
+        string said = JsonRestClient.ServerMessage(body);
         string request = $"{method} {path}";
         int code = (int)response.StatusCode;
         string message = response.StatusCode switch
@@ -52,22 +51,6 @@ public sealed class GitHubException(string message, HttpStatusCode? status = nul
 
     public static GitHubException Unreachable(Uri api, string request, Exception inner) =>
         new($"GitHub API {api} could not be reached for {request}: {inner.Message.Split('\n')[0].Trim()}. {Retry}", null, false, inner);
-
-    private static string GitHubMessage(string body)
-    {
-        try
-        {
-            return JsonNode.Parse(body)?["message"]?.GetValue<string>() is { Length: > 0 } m ? m : "no message";
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return body.Length == 0 ? "no message" : body[..Math.Min(body.Length, 200)];
-        }
-        catch (InvalidOperationException)
-        {
-            return "no message";
-        }
-    }
 
     private static string Reset(HttpResponseMessage response)
     {
