@@ -52,17 +52,12 @@ public sealed class FakeAzureDevOps : IDisposable
 
     private async Task Handle(HttpListenerContext context)
     {
-        var request = context.Request;
-        string body;
-        using (var reader = new StreamReader(request.InputStream, Encoding.UTF8)) body = await reader.ReadToEndAsync();
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (string? name in request.Headers.AllKeys)
-            if (name is not null) headers[name] = string.Join(", ", request.Headers.GetValues(name) ?? []);
+        var request = await RecordedRequest.ReadAsync(context.Request);
         (int status, JsonNode answer) reply;
         lock (gate)
         {
-            requests.Add(new RecordedRequest(request.HttpMethod, request.RawUrl ?? "/", headers, body));
-            reply = Respond(request.HttpMethod, request.RawUrl ?? "/", headers, body);
+            requests.Add(request);
+            reply = Respond(request.Method, request.PathAndQuery, request.Headers, request.Body);
         }
         byte[] bytes = Encoding.UTF8.GetBytes(reply.answer.ToJsonString());
         context.Response.StatusCode = reply.status;
@@ -71,7 +66,7 @@ public sealed class FakeAzureDevOps : IDisposable
         await context.Response.OutputStream.WriteAsync(bytes);
     }
 
-    private (int, JsonNode) Respond(string method, string raw, Dictionary<string, string> headers, string text)
+    private (int, JsonNode) Respond(string method, string raw, IReadOnlyDictionary<string, string> headers, string text)
     {
         if (!headers.TryGetValue("Authorization", out string? auth) || auth != $"Bearer {Token}")
             return Error(401, "TF400813: The user is not authorized to access this resource.");

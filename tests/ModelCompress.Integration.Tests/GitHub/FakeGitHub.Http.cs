@@ -17,19 +17,12 @@ public sealed partial class FakeGitHub
 
     private async Task Handle(HttpListenerContext context)
     {
-        var request = context.Request;
-        string body;
-        using (var reader = new StreamReader(request.InputStream, Encoding.UTF8)) body = await reader.ReadToEndAsync();
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (string? name in request.Headers.AllKeys)
-            if (name is not null) headers[name] = string.Join(", ", request.Headers.GetValues(name) ?? []);
-        string pathAndQuery = request.RawUrl ?? "/";
-
+        var request = await RecordedRequest.ReadAsync(context.Request);
         Reply reply;
         lock (gate)
         {
-            requests.Add(new RecordedRequest(request.HttpMethod, pathAndQuery, headers, body));
-            reply = Respond(request.HttpMethod, pathAndQuery, headers, body);
+            requests.Add(request);
+            reply = Respond(request.Method, request.PathAndQuery, request.Headers, request.Body);
         }
 
         var response = context.Response;
@@ -43,7 +36,7 @@ public sealed partial class FakeGitHub
     }
 
     // Called under the lock: a request sees and changes the state atomically.
-    private Reply Respond(string method, string pathAndQuery, Dictionary<string, string> headers, string body)
+    private Reply Respond(string method, string pathAndQuery, IReadOnlyDictionary<string, string> headers, string body)
     {
         if (failures.TryDequeue(out var failure)) return Error(failure.Status, failure.Message, failure.Headers);
         if (!headers.TryGetValue("Authorization", out string? authorization) || authorization != $"Bearer {Token}")

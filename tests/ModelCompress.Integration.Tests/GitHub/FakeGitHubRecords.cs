@@ -21,5 +21,16 @@ public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOn
 {
     public string? Header(string name) => Headers.TryGetValue(name, out string? value) ? value : null;
 
+    /// <summary>Reads a loopback server's request whole: method, path and query, headers (case-insensitive) and UTF-8 body.</summary>
+    public static async Task<RecordedRequest> ReadAsync(System.Net.HttpListenerRequest request)
+    {
+        string body;
+        using (var reader = new StreamReader(request.InputStream, System.Text.Encoding.UTF8)) body = await reader.ReadToEndAsync();
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string? name in request.Headers.AllKeys)
+            if (name is not null) headers[name] = string.Join(", ", request.Headers.GetValues(name) ?? []);
+        return new RecordedRequest(request.HttpMethod, request.RawUrl ?? "/", headers, body);
+    }
+
     public override string ToString() => $"{Method} {PathAndQuery}";
 }
