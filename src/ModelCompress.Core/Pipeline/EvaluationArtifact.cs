@@ -33,16 +33,18 @@ public static class EvaluationArtifact
         var top = TopLevel(json, children).Where(t => values.ContainsKey($"{t}.acc")).Select(t => values[$"{t}.acc"]).ToList();
         if (top.Count > 0) values["average.acc"] = top.Average();
 
+        // A subject's samples count for the subject, its category and mmlu: each file is read once.
+        var samples = SamplesReader(folder);
         var items = new Dictionary<string, bool[]>();
         foreach (var (task, _) in results)
         {
-            var lines = Leaves(task, children).SelectMany(leaf => Samples(folder, leaf)).ToList();
+            var lines = Leaves(task, children).SelectMany(samples).ToList();
             if (lines.Count == 0) continue;
             foreach (string metric in ItemMetrics)
                 if (lines.All(l => l[metric] is JsonValue))
                     items[$"{task}.{metric}"] = [.. lines.Select(l => l[metric]!.GetValue<double>() == 1.0)];
         }
-        return new MetricValues(values, items) { Stats = EvaluationStats.Read(folder, json) };
+        return new MetricValues(values, items) { Stats = EvaluationStats.Read(json, samples) };
     }
 
     /// <summary>Each group's subtasks, from the harness's <c>group_subtasks</c>.</summary>
@@ -61,7 +63,14 @@ public static class EvaluationArtifact
     internal static IEnumerable<string> Leaves(string task, Dictionary<string, List<string>> children) =>
         children.TryGetValue(task, out var list) && list.Count > 0 ? list.SelectMany(c => Leaves(c, children)) : [task];
 
-    internal static IEnumerable<JsonNode> Samples(string folder, string task)
+    /// <summary>A leaf task's sample lines, each file parsed once however often it is asked for.</summary>
+    internal static Func<string, IReadOnlyList<JsonNode>> SamplesReader(string folder)
+    {
+        var read = new Dictionary<string, IReadOnlyList<JsonNode>>();
+        return task => read.TryGetValue(task, out var lines) ? lines : read[task] = [.. Samples(folder, task)];
+    }
+
+    private static IEnumerable<JsonNode> Samples(string folder, string task)
     {
         string path = Path.Combine(folder, HarnessSamples.FileName(task));
         return File.Exists(path) ? File.ReadLines(path).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!) : [];

@@ -11,7 +11,11 @@ namespace ModelCompress.Core.Pipeline;
 /// </summary>
 internal static class EvaluationStats
 {
-    public static Dictionary<string, MetricStats> Read(string folder, JsonObject json)
+    public static Dictionary<string, MetricStats> Read(string folder, JsonObject json) =>
+        Read(json, EvaluationArtifact.SamplesReader(folder));
+
+    /// <summary>The statistics of <paramref name="json"/>, with a leaf task's sample lines from <paramref name="samples"/>.</summary>
+    public static Dictionary<string, MetricStats> Read(JsonObject json, Func<string, IReadOnlyList<JsonNode>> samples)
     {
         var children = EvaluationArtifact.Subtasks(json);
         var stats = new Dictionary<string, MetricStats>();
@@ -19,7 +23,7 @@ internal static class EvaluationStats
         {
             var leaves = EvaluationArtifact.Leaves(task, children).ToList();
             int n = leaves.Sum(leaf => json["n-samples"]?[leaf]?["effective"] is JsonValue count ? count.GetValue<int>() : 0);
-            var chances = leaves.SelectMany(leaf => EvaluationArtifact.Samples(folder, leaf))
+            var chances = leaves.SelectMany(samples)
                 .Select(s => s["filtered_resps"] is JsonArray a && a.Count > 0 ? 1.0 / a.Count : double.NaN)
                 .Where(double.IsFinite).ToList();
             foreach (var (key, value) in node as JsonObject ?? [])
