@@ -7,6 +7,7 @@ using ModelCompress.Cli.Commands.Eval;
 using ModelCompress.Cli.Commands.Generate;
 using ModelCompress.Cli.Commands.Prune;
 using ModelCompress.Cli.Commands.Publish;
+using ModelCompress.Cli.Commands.Repair;
 using ModelCompress.Cli.Commands.Run;
 using ModelCompress.Cli.Commands.Score;
 using ModelCompress.Core.Checkpoints;
@@ -36,6 +37,7 @@ public static class CliApp
         GenerateCommand.Build(output),
         ScoreCommand.Build(output),
         PruneCommand.Build(output),
+        RepairCommand.Build(output),
         FinetuneCommand.Build(output),
         ConfigCommands.Validate(output),
         ConfigCommands.Schema(output),

@@ -44,7 +44,7 @@ public static class PipelineSchema
 
 
     public static readonly ObjectSpec Calibration = new("calibration",
-        "Text for data-driven layer metrics (taylor, perplexity, block-influence, angular).",
+        "Text for data-driven layer metrics (taylor, perplexity, block-influence, angular, window) and for repair.",
     [
         Str("text", "UTF-8 text file, tokenized whole; windows are drawn from it.") with { Required = true },
         Int("samples", "Number of windows (paper: 10).", 10, 1),

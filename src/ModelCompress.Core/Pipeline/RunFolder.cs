@@ -113,7 +113,7 @@ public static partial class RunFolder
     private static string ScoresChart(LayerScores scores, RunSummary summary)
     {
         var removed = summary.Pruning.SelectMany(p => p.RemovedLayers).ToHashSet();
-        bool angular = scores.Metric == "angular";
+        bool angular = scores.Metric is "angular" or "window";
         string how = string.Join(", ", summary.Pruning.Select(p => p.Method).Distinct());
         return SvgBarChart.Render($"{scores.Metric} layer scores (lower = less important)",
             scores.Layers.Select(l => l.Index.ToString(CultureInfo.InvariantCulture)).ToList(), scores.Layers.Select(l => l.Score).ToList(),

@@ -36,7 +36,7 @@ public static class LayerSelection
         var scores = score(k);
         if (scores.RemovalOrder.Count < k)
         {
-            string hint = scores.Metric == ScoringMetric.Angular.Name() ? $"; {names.BlockSize} {k}." : ".";
+            string hint = ScoringMetrics.Parse(scores.Metric).ScoresBlocks() ? $"; {names.BlockSize} {k}." : ".";
             throw new InvalidInputException($"{names.Prefix}the {scores.Metric} scores rank only {scores.RemovalOrder.Count} layers " +
                                             $"for removal, fewer than {k}" + hint);
         }

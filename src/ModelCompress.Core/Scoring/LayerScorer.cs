@@ -25,6 +25,7 @@ public static class LayerScorer
         ScoringMetric.Perplexity => new PerplexityMetric(),
         ScoringMetric.BlockInfluence => new BlockInfluenceMetric(),
         ScoringMetric.Angular => new AngularDistanceMetric(),
+        ScoringMetric.Window => new WindowMetric(),
         _ => throw new ArgumentOutOfRangeException(nameof(metric)),
     };
 
@@ -47,7 +48,7 @@ public static class LayerScorer
             request.Metric == ScoringMetric.BlockInfluence
                 ? (request.BiReduction == BlockInfluenceReduction.PerToken ? "per-token" : "flattened")
                 : null,
-            request.Metric == ScoringMetric.Angular ? request.BlockSize : null);
+            request.Metric.ScoresBlocks() ? request.BlockSize : null);
         return new LayerScores(request.Metric.Name(), ModelIdentity.Of(request.ModelFolder), calibration?.Info, settings,
             result.Layers, result.RemovalOrder);
     }
@@ -59,7 +60,7 @@ public static class LayerScorer
         if (request.LowMemory && !request.Metric.IsForwardOnly())
             throw new InvalidInputException("--low-memory applies to forward-only metrics (perplexity, block-influence, angular), " +
                                             $"not '{request.Metric.Name()}'.");
-        if (request.Metric == ScoringMetric.Angular && (request.BlockSize < 1 || request.BlockSize >= config.NumHiddenLayers))
+        if (request.Metric.ScoresBlocks() && (request.BlockSize < 1 || request.BlockSize >= config.NumHiddenLayers))
             throw new InvalidInputException($"--block-size must be between 1 and {config.NumHiddenLayers - 1} " +
                                             $"for a model of {config.NumHiddenLayers} layers (got {request.BlockSize}).");
     }

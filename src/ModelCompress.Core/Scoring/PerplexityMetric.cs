@@ -26,7 +26,7 @@ public sealed class PerplexityMetric : ILayerMetric
     }
 
     // exp(mean NLL), one window at a time so (S, T, vocab) logits never exist at once.
-    private static double Perplexity(ILayerRunner runner, Tensor hidden, Tensor ids)
+    internal static double Perplexity(ILayerRunner runner, Tensor hidden, Tensor ids)
     {
         double nll = 0;
         long count = 0;

@@ -47,23 +47,25 @@ public static class ScoreCommand
     /// <summary>A bar chart of the scores with the first <paramref name="removed"/> layers of the removal order highlighted.</summary>
     public static string Chart(LayerScores scores, int removed)
     {
-        var highlighted = scores.Metric == "angular"
-            ? new HashSet<int> { scores.RemovalOrder[0] } // angular scores are indexed by block start
+        bool blocks = ScoringMetrics.Parse(scores.Metric).ScoresBlocks();
+        var highlighted = blocks
+            ? new HashSet<int> { scores.RemovalOrder[0] } // angular and window scores are indexed by block start
             : scores.RemovalOrder.Take(removed).ToHashSet();
-        string label = scores.Metric == "angular" ? "block start" : "layer";
+        string label = blocks ? "block start" : "layer";
         return SvgBarChart.Render($"{scores.Metric} scores by {label} (lower = removed first)",
             scores.Layers.Select(l => l.Index.ToString(CultureInfo.InvariantCulture)).ToList(),
-            scores.Layers.Select(l => l.Score).ToList(), highlighted, scores.Metric == "angular" ? "best block" : "removed first");
+            scores.Layers.Select(l => l.Score).ToList(), highlighted, blocks ? "best block" : "removed first");
     }
 
     private static void WriteTable(TextWriter output, LayerScores scores)
     {
-        string what = scores.Metric == "angular" ? $"block start (size {scores.Settings.BlockSize})" : "layer";
+        bool blocks = ScoringMetrics.Parse(scores.Metric).ScoresBlocks();
+        string what = blocks ? $"block start (size {scores.Settings.BlockSize})" : "layer";
         output.WriteLine($"{what,-26} {"score",14}  rank");
         var rank = scores.RemovalOrder.Select((layer, r) => (layer, r)).ToDictionary(p => p.layer, p => p.r + 1);
         foreach (var layer in scores.Layers)
         {
-            string r = scores.Metric == "angular" ? "" : rank[layer.Index].ToString(CultureInfo.InvariantCulture);
+            string r = blocks ? "" : rank[layer.Index].ToString(CultureInfo.InvariantCulture);
             output.WriteLine($"{layer.Index,-26} {layer.Score.ToString("G6", CultureInfo.InvariantCulture),14}  {r}");
         }
         output.WriteLine($"removal order: {string.Join(", ", scores.RemovalOrder)}");

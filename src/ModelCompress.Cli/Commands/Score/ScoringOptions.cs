@@ -14,7 +14,7 @@ public sealed class ScoringOptions
     };
     public Option<FileInfo?> Calibration { get; } = new("--calibration")
     {
-        Description = "Calibration text (UTF-8) for taylor, perplexity, block-influence and angular.",
+        Description = "Calibration text (UTF-8) for taylor, perplexity, block-influence, angular and window.",
     };
     public Option<int> Samples { get; } = new("--samples")
     {
@@ -39,7 +39,7 @@ public sealed class ScoringOptions
     }.AcceptOnlyFromAmong([.. EnumNames.Of<BlockInfluenceReduction>()]);
     public Option<int?> BlockSize { get; } = new("--block-size")
     {
-        Description = "angular: number of consecutive layers per block (default 1; prune uses the number of layers removed).",
+        Description = "angular and window: consecutive layers per block (default 1; prune uses the number of layers removed).",
     };
     public Option<bool> LowMemory { get; } = new("--low-memory")
     {

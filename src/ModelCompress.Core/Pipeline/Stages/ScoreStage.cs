@@ -18,7 +18,7 @@ internal sealed class ScoreStageType : StageType<ScoreStage>
     public override StageSyntax Syntax { get; } = Spell("score", "Score every decoder layer with a metric (lower = removed first).",
         OneOf<ScoringMetric>("metric", "Layer-importance metric.") with { Required = true },
         OneOf("bi_reduction", "block-influence: per-token (ShortGPT) or flattened (the paper's code).", BlockInfluenceReduction.PerToken),
-        Int("block_size", "angular: consecutive layers per block.", 1, 1),
+        Int("block_size", "angular and window: consecutive layers per block.", 1, 1),
         Bool("low_memory", "Forward-only metrics: load one layer at a time.", false));
 
     protected override void Apply(ScoreStage stage, StageWalk walk)
