@@ -50,6 +50,29 @@ public sealed class ScorePruneTests : IDisposable
     }
 
     [Fact]
+    public void Repair_Linear_ReadsPruningJson_AndWritesAFolderThatGenerates()
+    {
+        string pruned = Path.Combine(temp, "pruned"), repaired = Path.Combine(temp, "repaired");
+        Assert.Equal(0, CliTestData.RunInProcess("prune", "--model", model, "--out", pruned, "--layers", "1-2").Code);
+        var (code, stdout, error) = CliTestData.RunInProcess("repair", "--model", pruned, "--out", repaired, "--method", "linear",
+            "--calibration", Calibration, "--device", "cpu");
+        Assert.True(code == 0, error);
+        Assert.Contains("cut 1,2: stream error", stdout);
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(repaired, "repair.json")))!;
+        Assert.Equal("linear", report["method"]!.GetValue<string>());
+        Assert.Equal(0, CliTestData.RunInProcess("generate", "--model", repaired, "--max-new-tokens", "5", "--device", "cpu").Code);
+    }
+
+    [Fact]
+    public void Repair_OfAnUnprunedFolder_IsInvalidInput()
+    {
+        var (code, _, error) = CliTestData.RunInProcess("repair", "--model", model, "--out", Path.Combine(temp, "r"), "--method", "rescale",
+            "--calibration", Calibration);
+        Assert.Equal(2, code);
+        Assert.Contains("no pruning.json", error);
+    }
+
+    [Fact]
     public void Prune_FromScoresFile_UsesItsRemovalOrder()
     {
         string scores = Path.Combine(temp, "s.json"), output = Path.Combine(temp, "p");

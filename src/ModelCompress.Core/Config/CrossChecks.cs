@@ -26,7 +26,8 @@ internal static class CrossChecks
             string path = $"stages[{stageNodes.IndexOf(node)}] ({type})";
             if (!seen.TryAdd(id, type)) report.Error(node, path, $"stage id '{id}' is used twice.", "give every stage its own id.");
             string? metric = stage["metric"]?.GetValue<string>();
-            if (metric is not null && ScoringMetrics.Parse(metric).NeedsCalibration()) needsCalibration = true;
+            // A repair stage fits on the calibration text too.
+            if (metric is not null && ScoringMetrics.Parse(metric).NeedsCalibration() || type == "repair") needsCalibration = true;
             syntax.FirstOrDefault(t => t.Type == type)?.Check?.Invoke(new StageCheck(stage, node, path, seen, all, outputs, report));
         }
         if (needsCalibration && json["calibration"] is null)

@@ -57,7 +57,7 @@ public static partial class RunFolder
     }
 
     // The model's reports that name files: their paths are rewritten to what pruning.yaml wrote (no cache path leaves the run).
-    private static readonly HashSet<string> PathReports = new(StringComparer.Ordinal) { "finetune.json", "pruning.json" };
+    private static readonly HashSet<string> PathReports = new(StringComparer.Ordinal) { "finetune.json", "pruning.json", "repair.json" };
 
     private static string WithPublicPaths(string jsonFile, RunContext context)
     {

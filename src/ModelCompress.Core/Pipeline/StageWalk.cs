@@ -10,6 +10,9 @@ public sealed record ModelState(string? Folder, string? Key, int Layers)
 {
     /// <summary>The folder of a model that exists (running).</summary>
     public string Path => Folder ?? throw new InvalidOperationException("a planned model has no folder.");
+
+    /// <summary>Set once layers were removed: the unpruned model and where this model's layers sit in it (a repair reads it).</summary>
+    public Stages.PruneLineage? Pruned { get; init; }
 }
 
 /// <summary>One planned step: its cache key and whether its output is cached, and the model's size after it.</summary>

@@ -169,6 +169,21 @@ public sealed class PipelineConfigTests
     }
 
     [Fact]
+    public void Repair_NeedsAnEarlierPruneAndCalibration()
+    {
+        const string yaml = """
+            name: demo
+            model: { source: m }
+            stages:
+              - { id: r, type: repair, method: linear }
+              - { id: p, type: prune, layers: "1" }
+            """;
+        var messages = Assert.Throws<ConfigException>(() => PipelineConfigLoader.Parse(yaml, "p.yaml")).Errors.Select(e => e.Message).ToList();
+        Assert.Contains("repair needs a pruned model: put it after a prune stage.", messages);
+        Assert.Contains("a stage uses a data-driven metric but there is no calibration section.", messages);
+    }
+
+    [Fact]
     public void InvalidYaml_IsReportedWithPosition()
     {
         var error = Assert.Throws<ConfigException>(() => PipelineConfigLoader.Parse("name: [unclosed", "p.yaml"));

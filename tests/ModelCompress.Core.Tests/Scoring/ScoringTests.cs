@@ -42,6 +42,19 @@ public sealed class ScoringTests(Stories260KFixture stories) : IClassFixture<Sto
                 $"{metric} layer {i}: {first.Layers[i].Score} vs {expected[i]}");
     }
 
+    // Windows of one layer are the perplexity metric; of two, the last window hurts least (pinned like the table above).
+    [Fact]
+    public void Window_OfOneLayerIsPerplexity_OfTwoRemovesTheBestWindowWhole()
+    {
+        Assert.Equal(Score(ScoringMetric.Perplexity).Layers, Score(ScoringMetric.Window).Layers);
+        var two = Score(ScoringMetric.Window, blockSize: 2);
+        Assert.Equal([3, 4], two.RemovalOrder);
+        Assert.Equal(2, two.Settings.BlockSize);
+        double[] expected = [598.851, 63.9998, 84.6955, 55.6878];
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(two.Layers[i].Score - expected[i]) <= 1e-5 * expected[i], $"window {i}: {two.Layers[i].Score}");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -14,6 +14,12 @@ public sealed record PruneStage(
     [property: JsonConverter(typeof(NamedEnumConverter<ScoringMetric>))] ScoringMetric? Metric,
     string? Scores, LayerList? Layers, RemovalCount? Remove, IterativeConfig? Iterative) : StageConfig(Id);
 
+/// <summary>
+/// The model layers were removed from (before any prune of the pipeline) and, for each remaining layer, its index there; null
+/// <see cref="Kept"/> while planning (the layers are chosen when the stage runs).
+/// </summary>
+public sealed record PruneLineage(ModelState Source, IReadOnlyList<int>? Kept);
+
 /// <summary>Iterative pruning: <see cref="Step"/> layers at a time, healing with the finetune stage <see cref="Heal"/> between.</summary>
 public sealed record IterativeConfig(int Step, string Heal);
 
@@ -90,12 +96,24 @@ internal sealed class PruneStageType : StageType<PruneStage>
         }, planner => stage.Metric is { } metric && source is null
             ? ScoreStageType.Estimate(walk.Run, planner, metric, model.Layers, lowMemory: false)
             : planner.Copy());
+        PruningReport? report = null;
         if (folder is not null)
         {
-            walk.Ledger.Add(PruningReport.Load(Path.Combine(folder, StageFiles.Model)));
+            report = PruningReport.Load(Path.Combine(folder, StageFiles.Model));
+            walk.Ledger.Add(report);
             walk.Ledger.ScoresFileWritten(folder);
         }
-        walk.Current = new ModelState(folder is null ? null : Path.Combine(folder, StageFiles.Model), key, model.Layers - k);
+        walk.Current = new ModelState(folder is null ? null : Path.Combine(folder, StageFiles.Model), key, model.Layers - k)
+            { Pruned = Lineage(model, report) };
+    }
+
+    // A later prune (an iterative round, or a second stage) keeps the first source: kept indices compose.
+    private static PruneLineage Lineage(ModelState input, PruningReport? report)
+    {
+        var kept = report?.KeptLayers;
+        return input.Pruned is { } earlier
+            ? new PruneLineage(earlier.Source, kept is null || earlier.Kept is null ? null : [.. kept.Select(k => earlier.Kept[k])])
+            : new PruneLineage(input with { Pruned = null }, kept);
     }
 
     // Remove `step` layers, heal, re-score, until `remove` layers are gone (Lu et al. 2024, §4.3, iterative pruning).

@@ -9,6 +9,7 @@ public static class StageTypes
     [
         new ScoreStageType(),
         new PruneStageType(),
+        new RepairStageType(),
         new FinetuneStageType(),
         new EvaluateStageType(),
     ];
