@@ -62,7 +62,7 @@ public sealed class RunCommandTests : IDisposable
         var plan = CliTestData.RunInProcess(environment, "plan", pipeline, "--out", runs);
         Assert.Equal(0, plan.Code);
         var planRows = plan.Out.ReplaceLineEndings("\n").Split("\n\n")[0].Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
-        Assert.Equal(8, planRows.Count);
+        Assert.Equal(9, planRows.Count); // base, score, prune, pruned (baseline and candidate), repair, heal, eval (both)
         Assert.All(planRows, row => Assert.Contains(" yes ", row));
         Assert.Contains("prune                  prune     yes         6        118,944", plan.Out);
         // The plan computes every key with the run's own stage code.
