@@ -33,7 +33,7 @@ public sealed class CacheDirTests : IDisposable
             "plan", Path.Combine(RepoPaths.Root, "pruning.yaml"), "--out", temp["runs"], "--cache-dir", temp["option"]);
         Assert.True(code == 0, error);
         // Nothing has run: only the base model's row counts as present (the demo is planned from its config).
-        Assert.EndsWith($"\ncache:    {Path.Combine(temp["option"], "stages")} (1 of 8 steps cached)\n", output.ReplaceLineEndings("\n"));
+        Assert.EndsWith($"\ncache:    {Path.Combine(temp["option"], "stages")} (1 of 9 steps cached)\n", output.ReplaceLineEndings("\n"));
     }
 
     private static Func<string, string?> Variable(string root) => name => name == "MODELCOMPRESS_CACHE" ? root : null;

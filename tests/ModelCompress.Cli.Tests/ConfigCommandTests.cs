@@ -44,7 +44,7 @@ public sealed class ConfigCommandTests : IDisposable
         Assert.Contains("4 problems in the pipeline file:", error);
         Assert.Contains($"{file}:2:18: model.source: model folder 'm' not found", error);
         Assert.Contains($"{file}:4:5: stages[0] (prune): remove '0%' must be at least 1 layer and a percentage below 100%.", error);
-        Assert.Contains($"{file}:5:20: stages[1]: unknown stage type 'evaluat'. Hint: use one of: score, prune, finetune, evaluate.", error);
+        Assert.Contains($"{file}:5:20: stages[1]: unknown stage type 'evaluat'. Hint: use one of: score, prune, repair, finetune, evaluate.", error);
         Assert.Contains("compute.threads: -2 is below the minimum 0. (from --set compute.threads=-2)", error);
     }
 

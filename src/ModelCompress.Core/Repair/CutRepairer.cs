@@ -1,9 +1,7 @@
-using System.Text.Json.Nodes;
 using ModelCompress.Core.Checkpoints;
 using ModelCompress.Core.Data;
 using ModelCompress.Core.Model;
 using ModelCompress.Core.Progress;
-using ModelCompress.Core.Pruning;
 using ModelCompress.Core.Scoring;
 using ModelCompress.Core.Tokenization;
 using static TorchSharp.torch;
@@ -31,7 +29,7 @@ public static class CutRepairer
             progress ?? NullProgress.Instance);
         var report = new RepairReport(request.Method.Name(), request.Method == RepairMethod.Linear ? request.Ridge : null,
             ModelIdentity.Of(request.Teacher, teacherConfig), calibration.Info, repaired, ToolInfo.Version);
-        Write(request, edits, report);
+        RepairedCheckpoint.Write(request, edits, report);
         return report;
     }
 
@@ -165,33 +163,5 @@ public static class CutRepairer
     {
         current.Dispose();
         current = next;
-    }
-
-    // Every tensor streams from the pruned model; edited ones are read, changed in float64 and written back in their own dtype.
-    private static void Write(RepairRequest request, Dictionary<string, Func<Tensor, Tensor>> edits, RepairReport report)
-    {
-        using var reader = CheckpointReader.Open(request.Student);
-        var tensors = new List<TensorToWrite>();
-        foreach (var file in reader.Files)
-        {
-            foreach (var entry in file.Entries)
-            {
-                if (!edits.TryGetValue(entry.Name, out var edit)) { tensors.Add(TensorToWrite.From(entry.Name, file, entry)); continue; }
-                tensors.Add(new TensorToWrite(entry.Name, entry.DType, entry.Shape, stream =>
-                {
-                    using var scope = NewDisposeScope();
-                    var weight = file.Read(entry);
-                    stream.Write(edit(weight).to(weight.dtype).contiguous().bytes);
-                }));
-            }
-        }
-        var config = (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(request.Student, "config.json")))!;
-        long shard = reader.Files.Count > 1 ? reader.Files.Max(f => f.Entries.Sum(e => e.ByteLength)) : CheckpointWriter.DefaultMaxShardBytes;
-        HfFolderWriter.Write(request.Output, tensors, config, request.Student, shard, folder =>
-        {
-            string pruning = Path.Combine(request.Student, PruningReport.FileName);
-            if (File.Exists(pruning)) File.Copy(pruning, Path.Combine(folder, PruningReport.FileName));
-            File.WriteAllText(Path.Combine(folder, RepairReport.FileName), report.ToJson());
-        });
     }
 }

@@ -178,7 +178,8 @@ public sealed class PipelineConfigTests
               - { id: r, type: repair, method: linear }
               - { id: p, type: prune, layers: "1" }
             """;
-        var messages = Assert.Throws<ConfigException>(() => PipelineConfigLoader.Parse(yaml, "p.yaml")).Errors.Select(e => e.Message).ToList();
+        var messages = Assert.Throws<ConfigException>(() => PipelineConfigLoader.Parse(yaml, "p.yaml")).Errors
+            .Select(e => e.Message).ToList();
         Assert.Contains("repair needs a pruned model: put it after a prune stage.", messages);
         Assert.Contains("a stage uses a data-driven metric but there is no calibration section.", messages);
     }

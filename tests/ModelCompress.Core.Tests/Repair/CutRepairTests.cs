@@ -96,7 +96,8 @@ public sealed class CutRepairTests(Stories260KFixture stories) : IClassFixture<S
         using var before = CheckpointReader.Open(pruned);
         using var after = CheckpointReader.Open(temp["repaired"]);
         Assert.Equal(Shapes(before), Shapes(after));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(pruned, "config.json")), File.ReadAllBytes(Path.Combine(temp["repaired"], "config.json")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(pruned, "config.json")),
+            File.ReadAllBytes(Path.Combine(temp["repaired"], "config.json")));
         using var model = HfModelFolder.Load(temp["repaired"], CPU, ScalarType.Float32);
         Assert.Equal(3, model.Config.NumHiddenLayers);
         Assert.Equal([1, 3], PruningReport.Load(temp["repaired"]).RemovedLayers);
