@@ -49,7 +49,9 @@ trap 'rm -rf "$stage"' EXIT
 root="$stage/gpu-check"
 mkdir -p "$root/data" "$root/native"
 echo "bundle: publishing the tool (self-contained linux-x64, without libtorch)" >&2
+# Its own obj/ and bin/ (artifacts/gpu-build): a RID-specific restore must not rewrite the obj/ that other builds and packs use.
 dotnet publish src/ModelCompress.Cli -c Release -r linux-x64 --self-contained -p:ToolWithoutLibTorch=true -o "$root/tool" \
+  --artifacts-path "$repo/artifacts/gpu-build" \
   -nodeReuse:false -p:UseSharedCompilation=false -v q >&2
 if ls "$root/tool" | grep -qE '^lib(torch|c10)'; then
   echo "bundle.sh: the publish still holds libtorch natives: $(ls "$root/tool" | grep -E '^lib(torch|c10)' | tr '\n' ' ')" >&2; exit 1

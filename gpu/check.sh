@@ -60,10 +60,13 @@ overlay() { # overlay SOURCE_LIB BINDING ROOT -> prints the overlay's lib/ folde
   echo "$root/site/torch/lib"
 }
 
-doctor() { # doctor DIR -> 0 when libtorch loads from DIR; the JSON in $out/doctor.json
-  local rc=0
-  "$tool" doctor --json --libtorch "$1" > "$out/doctor.json" 2>> "$log" || rc=$?
-  say "doctor --libtorch $1: exit $rc"
+doctor() { # doctor DIR [now] -> 0 when libtorch loads from DIR; the JSON in $out/doctor.json
+  local rc=0 bind=()
+  # "now": resolve every symbol at load (LD_BIND_NOW), so a binding built for another libtorch that lacks one of its functions
+  # fails here instead of with "symbol lookup error" in the middle of a run (the loader binds functions lazily by default).
+  [[ "${2:-}" == now ]] && bind=(env LD_BIND_NOW=1)
+  "${bind[@]}" "$tool" doctor --json --libtorch "$1" > "$out/doctor.json" 2>> "$log" || rc=$?
+  say "doctor --libtorch $1${bind:+ (LD_BIND_NOW=1)}: exit $rc"
   return $rc
 }
 
@@ -89,13 +92,14 @@ binding=bundled chosen="$libtorch" t0=$(date +%s)
 if [[ "$force" == overlay ]] || ! doctor "$libtorch"; then
   binding=bundled-overlay
   chosen="$(overlay "$libtorch" "$here/tool/libLibTorchSharp.so" "$out/overlay")"
-  if ! doctor "$chosen"; then
+  if ! doctor "$chosen" now; then
     binding=compiled
     compiled="$(compile_binding)" || compiled=""
     if [[ -z "$compiled" ]] || ! doctor "$(overlay "$libtorch" "$compiled" "$out/overlay")"; then
       say "gave up: the tool does not load $libtorch with the bundled binding nor with one compiled from TorchSharp's sources"
-      printf '{"check":"modelcompress-gpu","ok":false,"problems":["libtorch %s did not load (see %s)"]}\n' "$libtorch" "$log" \
-        | tee "$out/check.json"
+      mode=cuda; [[ "$cpu" == 1 ]] && mode=cpu-dry-run
+      printf '{"check":"modelcompress-gpu","mode":"%s","ok":false,"libtorch":{"dir":"%s","binding":"none"},"problems":[%s]}\n' \
+        "$mode" "$libtorch" "\"libtorch did not load with the bundled binding nor a compiled one (see $log)\"" | tee "$out/check.json"
       exit 1
     fi
     chosen="$out/overlay/site/torch/lib"
