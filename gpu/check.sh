@@ -84,7 +84,8 @@ compile_binding() { # compile_binding -> prints the compiled libLibTorchSharp.so
     cmake -S "$build/src/Native" -B "$build/out" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DTorch_DIR="$cmake_dir" \
       -DLIBTORCH_PATH="$(dirname "$libtorch")" -DCMAKE_PREFIX_PATH="$(dirname "$cmake_dir")" \
       && timeout "${CHECK_COMPILE_TIMEOUT:-420}" cmake --build "$build/out" --target LibTorchSharp -j "$(nproc)"
-  } > "$out/native-build.log" 2>&1 || { say "the binding did not compile (tail of $out/native-build.log):"; tail -20 "$out/native-build.log" >&2; return 1; }
+  } > "$out/native-build.log" 2>&1 || {
+    say "the binding did not compile (tail of $out/native-build.log):"; tail -20 "$out/native-build.log" >&2; return 1; }
   find "$build/out" -name libLibTorchSharp.so | head -1
 }
 

@@ -22,7 +22,7 @@ public static class ProcessRunner
         string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args) =>
         Run("dotnet", workingDirectory, environment, timeout, args);
 
-    /// <summary>Runs <paramref name="program"/> (e.g. <c>bash</c> for a script that builds) the way <see cref="Dotnet"/> runs dotnet.</summary>
+    /// <summary>Runs <paramref name="program"/> (e.g. <c>bash</c> for a script) the way <see cref="Dotnet"/> runs dotnet.</summary>
     public static ProcessResult Run(string program,
         string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args)
     {
