@@ -58,6 +58,8 @@ def main():
                                 binding=a.binding, binding_seconds=round(a.binding_seconds, 1),
                                 cuda_available=doctor["cuda"]["available"], cuda_version=doctor["cuda"]["cuda_version"]))
     problems = []
+    if a.device == "cuda" and not doctor["cuda"]["available"]:
+        problems.append(f"doctor: CUDA is not available with libtorch {doctor['libtorch']['version']} ({doctor['libtorch']['backend']})")
     try:
         result["stories260K"] = stories(tool, a, problems)
         shape = dict(LLAMA31_8B if a.shape == "llama-3.1-8b" else TINY)
