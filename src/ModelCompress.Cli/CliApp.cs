@@ -5,6 +5,7 @@ using ModelCompress.Cli.Commands.Doctor;
 using ModelCompress.Cli.Commands.Finetune;
 using ModelCompress.Cli.Commands.Eval;
 using ModelCompress.Cli.Commands.Generate;
+using ModelCompress.Cli.Commands.Logits;
 using ModelCompress.Cli.Commands.Prune;
 using ModelCompress.Cli.Commands.Publish;
 using ModelCompress.Cli.Commands.Repair;
@@ -35,6 +36,7 @@ public static class CliApp
     {
         ConvertCommand.Build(output),
         GenerateCommand.Build(output),
+        LogitsCommand.Build(output),
         ScoreCommand.Build(output),
         PruneCommand.Build(output),
         RepairCommand.Build(output),

@@ -19,9 +19,14 @@ public static class ProcessRunner
     /// test process's variables (less MSBuild's); throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.
     /// </summary>
     public static ProcessResult Dotnet(
+        string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args) =>
+        Run("dotnet", workingDirectory, environment, timeout, args);
+
+    /// <summary>Runs <paramref name="program"/> (e.g. <c>bash</c> for a script) the way <see cref="Dotnet"/> runs dotnet.</summary>
+    public static ProcessResult Run(string program,
         string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -40,7 +45,7 @@ public static class ProcessRunner
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
-        string command = "dotnet " + string.Join(' ', args);
+        string command = program + " " + string.Join(' ', args);
         var watch = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
