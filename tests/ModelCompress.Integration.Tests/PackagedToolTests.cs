@@ -8,7 +8,7 @@ namespace ModelCompress.Integration.Tests;
 /// </summary>
 public sealed partial class PackagedToolTests(PackagedToolFixture tool) : IClassFixture<PackagedToolFixture>
 {
-    private static readonly string[] Verbs = ["convert", "generate", "score", "prune", "repair", "finetune", "validate", "schema", "init", "run", "plan", "eval", "doctor"];
+    private static readonly string[] Verbs = ["convert", "generate", "logits", "score", "prune", "repair", "finetune", "validate", "schema", "init", "run", "plan", "eval", "doctor"];
 
     [Fact]
     public void LocalTool_Help_ExitsZeroAndListsEveryVerb()
