@@ -61,14 +61,16 @@ public sealed record PlanVerdict(int Devices, long PeakBytes, string PeakStage, 
             var worst = splits.MaxBy(s => s.Split.MaxBytes);
             string list = string.Join(", ", devices.Select(d => d.ToString()));
             return new PlanVerdict(n, peak, id, streaming,
-                $"needs {n} x {target.Name} ({Gib(target.MemoryBytes)} each): peak {Gib(peak)} in {id} on {target.Devices.Count}; with " +
-                $"compute.devices: [{list}] the largest device peaks at {Gib(worst.Split.MaxBytes)} in {worst.Id} " +
+                $"needs {n} x {target.Name} ({Gib(target.MemoryBytes)} each): peak {Gib(peak)} in {id} on " +
+                $"{Count(target.Devices.Count)}; with compute.devices: [{list}] the largest device peaks at {Gib(worst.Split.MaxBytes)} in {worst.Id} " +
                 $"({worst.Split.Text}){streams}") { Placement = worst.Split };
         }
         return new PlanVerdict(int.MaxValue, peak, id, streaming,
             $"does not fit on {target.Name} ({Gib(target.MemoryBytes)}) even split over up to {MaxDevices} devices: peak {Gib(peak)} " +
             $"in {id}{streams}");
     }
+
+    private static string Count(int devices) => devices == 1 ? "one" : $"{devices}";
 
     /// <summary>Bytes as GiB with two decimals.</summary>
     public static string Gib(long bytes) => $"{bytes / (double)(1L << 30):F2} GiB";
