@@ -15,11 +15,17 @@ public static class HfModelFolder
     /// (renumbered 0..N-1). Every missing, unexpected or mis-shaped tensor is reported before any weight is read.
     /// </summary>
     public static LlamaForCausalLM Load(string folder, Device device, ScalarType dtype, IReadOnlyList<int>? layers = null,
+                                        ProjectionFactory? projections = null) =>
+        Load(folder, c => LayerPlacement.Single(device, c.NumHiddenLayers), dtype, layers, projections);
+
+    /// <summary>Loads a model folder with each part on the device <paramref name="place"/> gives it (several devices: a pipeline
+    /// of layers).</summary>
+    public static LlamaForCausalLM Load(string folder, PlacementRule place, ScalarType dtype, IReadOnlyList<int>? layers = null,
                                         ProjectionFactory? projections = null)
     {
         var config = LlamaConfig.Load(folder);
         using var reader = CheckpointReader.Open(folder);
-        var model = ModelFactory.Create(config, device, dtype, layers, projections);
+        var model = ModelFactory.Create(config, place, dtype, layers, projections);
         try
         {
             var targets = Targets(model, name => LayerKeys.ToSource(name, model.SourceLayers));

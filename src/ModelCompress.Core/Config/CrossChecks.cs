@@ -34,6 +34,7 @@ internal static class CrossChecks
             report.Error(root, "calibration", "a stage uses a data-driven metric but there is no calibration section.",
                 "add calibration: { text: FILE }.");
         CheckGates(json, root, outputs, report);
+        ComputeChecks.Run(json, root, report);
     }
 
     private static void CheckGates(JsonObject json, YamlNode root, HashSet<string> outputs, YamlToJson report)

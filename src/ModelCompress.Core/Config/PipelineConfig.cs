@@ -30,6 +30,15 @@ public sealed record ComputeConfig(string Device, string Dtype, int Threads, lon
 
     /// <summary>A measured throughput in TFLOPS that plans use instead of the table's figure.</summary>
     public double? Tflops { get; init; }
+
+    /// <summary>
+    /// Devices to split decoder layers over (<c>compute.devices</c>: cuda:0, cuda:1, …, or repeated cpu slots), in pipeline order;
+    /// empty: the one <see cref="Device"/>.
+    /// </summary>
+    public IReadOnlyList<string> Devices { get; init; } = [];
+
+    /// <summary>The memory each device may use (<c>compute.memory_limit</c>, e.g. 24GiB); null: what the device has.</summary>
+    public string? MemoryLimit { get; init; }
 }
 
 public sealed record CalibrationConfig(string Text, int Samples, int SeqLen);

@@ -40,6 +40,16 @@ public static class PipelineSchema
                         "--libtorch and MODELCOMPRESS_LIBTORCH take precedence."),
         OneOf("gpu", "The GPU `plan` plans memory and time for (device cuda or auto).", GpuNames),
         Num("tflops", "A measured throughput (TFLOPS) `plan` uses instead of the GPU table's or the CPU default.", null, 0),
+        List("devices", "Split the decoder layers over these devices, in order (cuda:0, cuda:1, ...): the embedding on the first, " +
+                        "final norm and lm_head on the last, layers balanced by parameters (and, when training, gradients and " +
+                        "optimizer states). One entry is the same as device; repeated cpu entries are CPU slots that take the same " +
+                        "transfers (for tests).",
+            Str("device", "cpu, cuda or cuda:N.") with { Pattern = (ComputeSettings.DevicePattern, "cpu, cuda or cuda:N (N = 0, 1, ...)") })
+            with { Default = Array.Empty<string>() },
+        Str("memory_limit", "The memory each device may use, e.g. 24GiB or 512MiB (default: the GPU's memory, or the CPU's " +
+                            "available RAM). Plans and the automatic choices (bf16 on CPU, layer streaming) use it; " +
+                            "MODELCOMPRESS_MEMORY_LIMIT takes precedence.")
+            with { Pattern = (Planning.MemorySize.Pattern, "a size such as 24GiB, 512MiB or 80GB") },
     ]);
 
 

@@ -13,13 +13,11 @@ public sealed class PackedDecoder
 {
     private readonly LlamaForCausalLM model;
     private readonly RotaryEmbedding rotary;
-    private readonly nn.Module<Tensor, Tensor> norm;
 
     public PackedDecoder(LlamaForCausalLM model)
     {
         this.model = model;
         rotary = new RotaryEmbedding(model.Config);
-        norm = model.Model.named_children().Where(c => c.name == "norm").Select(c => c.module).OfType<nn.Module<Tensor, Tensor>>().Single();
     }
 
     /// <summary>
@@ -43,8 +41,7 @@ public sealed class PackedDecoder
         var closed = tensor(float.NegativeInfinity).to(h.dtype, h.device);
         var additive = where(allowed.unsqueeze(1), open, closed);                     // (B, 1, T, T)
         var mask = new AttentionMask(additive, false);
-        var layers = model.Model.Layers;
-        for (int i = 0; i < layers.Count; i++) h = layers[i].forward(h, cos, sin, mask, null, i);
-        return norm.call(h).MoveToOuterDisposeScope();
+        h = model.Model.RunLayers(h, 0, model.Model.Layers.Count, cos, sin, mask);
+        return model.Model.FinalNorm(h).MoveToOuterDisposeScope();
     }
 }

@@ -15,8 +15,8 @@ namespace ModelCompress.Core.FineTuning;
 public static class FineTuneModel
 {
     /// <summary>The projection factory for <paramref name="method"/> (plain linears for partial and full).</summary>
-    public static ProjectionFactory Projections(FineTuneMethod method, LoraSettings lora, Device device, ScalarType dtype) =>
-        (name, inF, outF, bias) =>
+    public static ProjectionFactory Projections(FineTuneMethod method, LoraSettings lora, ScalarType dtype) =>
+        (name, inF, outF, bias, device) =>
         {
             if (method is not (FineTuneMethod.Lora or FineTuneMethod.QLora) || !lora.IsTarget(name))
                 return new Linear(inF, outF, bias, device, dtype);
@@ -40,10 +40,15 @@ public static class FineTuneModel
     /// seeded with <paramref name="seed"/>, so the same seed gives the same adapters.
     /// </summary>
     public static LlamaForCausalLM Create(LlamaConfig config, FineTuneMethod method, LoraSettings lora, Device device,
+                                          ScalarType dtype, IReadOnlyList<int>? sourceLayers = null, long seed = 42) =>
+        Create(config, method, lora, c => LayerPlacement.Single(device, c.NumHiddenLayers), dtype, sourceLayers, seed);
+
+    /// <summary>As the one-device overload, with each part on the device <paramref name="place"/> gives it.</summary>
+    public static LlamaForCausalLM Create(LlamaConfig config, FineTuneMethod method, LoraSettings lora, PlacementRule place,
                                           ScalarType dtype, IReadOnlyList<int>? sourceLayers = null, long seed = 42)
     {
         manual_seed(seed);
-        return ModelFactory.Create(TrainedConfig(config, method), device, dtype, sourceLayers, Projections(method, lora, device, dtype));
+        return ModelFactory.Create(TrainedConfig(config, method), place, dtype, sourceLayers, Projections(method, lora, dtype));
     }
 
     /// <summary>
@@ -51,11 +56,17 @@ public static class FineTuneModel
     /// NF4 one tensor at a time for QLoRA); a tied embedding also fills the untied lm_head.
     /// </summary>
     public static LlamaForCausalLM Load(string folder, FineTuneMethod method, LoraSettings lora, Device device, ScalarType dtype,
+                                        long seed = 42) =>
+        Load(folder, method, lora, c => LayerPlacement.Single(device, c.NumHiddenLayers), dtype, seed);
+
+    /// <summary>As the one-device overload, with each part on the device <paramref name="place"/> gives it (given the trained
+    /// config).</summary>
+    public static LlamaForCausalLM Load(string folder, FineTuneMethod method, LoraSettings lora, PlacementRule place, ScalarType dtype,
                                         long seed = 42)
     {
         var config = LlamaConfig.Load(folder);
         using var reader = CheckpointReader.Open(folder);
-        var model = Create(config, method, lora, device, dtype, seed: seed);
+        var model = Create(config, method, lora, place, dtype, seed: seed);
         try
         {
             string Source(string name) =>
@@ -63,7 +74,8 @@ public static class FineTuneModel
             // NF4 layers have no dense weight parameter: each quantizes its checkpoint tensor as it is read.
             var targets = model.named_parameters().Where(p => !IsAdapter(p.name))
                 .Select(p => WeightTarget.Into(p.parameter, Source(p.name)))
-                .Concat(model.named_modules().Where(m => m.module is Nf4Linear).Select(m => Nf4Target(m.name, (Nf4Linear)m.module, device)))
+                .Concat(model.named_modules().Where(m => m.module is Nf4Linear)
+                    .Select(m => Nf4Target(m.name, (Nf4Linear)m.module, model.Placement)))
                 .ToList();
             WeightLoader.Load(reader, targets);
             return model;
@@ -75,9 +87,9 @@ public static class FineTuneModel
         }
     }
 
-    private static WeightTarget Nf4Target(string name, Nf4Linear layer, Device device) =>
+    private static WeightTarget Nf4Target(string name, Nf4Linear layer, LayerPlacement placement) =>
         WeightTarget.To(name.Replace(".base_layer", "") + ".weight", [layer.OutFeatures, layer.InFeatures],
-                        dense => layer.Load(dense.to(device)));
+                        dense => layer.Load(dense.to(placement.LayerDevice(LayerKeys.LayerOf(name) ?? 0))));
 
     /// <summary>True for LoRA adapter parameters (not in any checkpoint).</summary>
     public static bool IsAdapter(string name) =>

@@ -12,7 +12,11 @@ namespace ModelCompress.Core.FineTuning;
 /// <summary>What <c>dotnet compress finetune</c> asks for: model and data in, healed HF folder out.</summary>
 public sealed record FineTuneRequest(
     string ModelFolder, string OutFolder, string DataFile, DataFormat Format, PromptTemplateKind Template, TrainingOptions Options,
-    Device Device, ScalarType DType, string CheckpointFolder);
+    Device Device, ScalarType DType, string CheckpointFolder)
+{
+    /// <summary>Where each part goes when the model is split over several devices; null: everything on <see cref="Device"/>.</summary>
+    public PlacementRule? Place { get; init; }
+}
 
 /// <summary>The <c>finetune.json</c> written beside the exported weights.</summary>
 public sealed record FineTuneReport(
@@ -38,8 +42,9 @@ public static class FineTuneRun
         var (train, validation) = DataSplit.Split(examples, options.ValidationSize, options.Seed, request.DataFile);
         progress.Message($"finetune: {train.Count} training and {validation.Count} validation examples from {request.DataFile}");
 
-        using var model = FineTuneModel.Load(request.ModelFolder, options.Method, options.Lora, request.Device, request.DType,
-                                             options.Seed);
+        using var model = FineTuneModel.Load(request.ModelFolder, options.Method, options.Lora,
+                                             request.Place ?? (c => LayerPlacement.Single(request.Device, c.NumHiddenLayers)),
+                                             request.DType, options.Seed);
         var result = Trainer.Train(model, train, validation, options, request.CheckpointFolder, progress, cancellation);
         var report = new FineTuneReport(options.Method.ToString().ToLowerInvariant(), Path.GetFullPath(request.ModelFolder),
             Path.GetFullPath(request.DataFile), Sha256(request.DataFile), request.Format.ToString().ToLowerInvariant(),

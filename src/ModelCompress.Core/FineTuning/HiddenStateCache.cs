@@ -16,7 +16,6 @@ public sealed class HiddenStateCache : IDisposable
 {
     private readonly LlamaForCausalLM model;
     private readonly int firstTrained;
-    private readonly RotaryEmbedding rotary;
     private readonly Dictionary<TrainingExample, Tensor> inMemory = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<TrainingExample, (long Offset, long Length)> onDisk = new(ReferenceEqualityComparer.Instance);
     private readonly FileStream? spill;
@@ -27,7 +26,6 @@ public sealed class HiddenStateCache : IDisposable
     public HiddenStateCache(LlamaForCausalLM model, int firstTrained, string? spillFolder = null)
     {
         (this.model, this.firstTrained) = (model, firstTrained);
-        rotary = new RotaryEmbedding(model.Config);
         if (spillFolder is not null)
         {
             Directory.CreateDirectory(spillFolder);
@@ -53,11 +51,8 @@ public sealed class HiddenStateCache : IDisposable
         long t = examples.Max(e => e.Ids.Length);
         var padded = examples.Select(e => nn.functional.pad(fresh.GetValueOrDefault(e) ?? Get(e), [0, 0, 0, t - e.Ids.Length])).ToArray();
         var h = stack(padded);                                                                              // (B, T, hidden)
-        var (cos, sin) = rotary.Table(0, t, h.device, h.dtype);
-        var mask = new AttentionMask(null, IsCausal: t > 1);
-        var layers = model.Model.Layers;
-        for (int i = firstTrained; i < layers.Count; i++) h = layers[i].forward(h, cos, sin, mask, null, i);
-        return model.Project(model.Model.Norm.call(h)).MoveToOuterDisposeScope();
+        h = model.Model.RunLayers(h, firstTrained, model.Model.Layers.Count);
+        return model.Output(h).MoveToOuterDisposeScope();
     }
 
     // Runs the not yet cached examples through the prefix in one batch and stores their states; returns them (in the caller's scope).
@@ -98,10 +93,7 @@ public sealed class HiddenStateCache : IDisposable
             for (int j = 0; j < examples[i].Ids.Length; j++) ids[i * t + j] = examples[i].Ids[j];
         var device = model.Model.Embedding.Weight.device;
         var h = model.Model.Embedding.call(tensor(ids, [b, t], device: device));       // (B, T, hidden)
-        var (cos, sin) = rotary.Table(0, t, h.device, h.dtype);
-        var mask = new AttentionMask(null, IsCausal: t > 1);
-        var layers = model.Model.Layers;
-        for (int i = 0; i < firstTrained; i++) h = layers[i].forward(h, cos, sin, mask, null, i);
+        h = model.Model.RunLayers(h, 0, firstTrained);
         return examples.Select((e, i) => h[i].narrow(0, 0, e.Ids.Length).clone().MoveToOuterDisposeScope()).ToArray();
     }
 

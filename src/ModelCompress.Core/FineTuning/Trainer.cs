@@ -77,7 +77,7 @@ public static class Trainer
             }
             NonFinite.Check(loss, $"the training loss at step {step + 1}",
                             "Lower the learning rate (lr), or check the model for NaN or Inf weights.");
-            nn.utils.clip_grad_norm_(trainable.Select(p => p.Parameter), options.MaxGradNorm);
+            GradientClipping.ClipNorm([.. trainable.Select(p => p.Parameter)], options.MaxGradNorm);
             optimizer.step();
             optimizer.zero_grad();
             clock.Stop();

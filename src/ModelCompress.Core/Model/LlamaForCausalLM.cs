@@ -33,16 +33,40 @@ public sealed class LlamaForCausalLM : nn.Module
     /// <summary>Null when the output projection is tied to the embedding.</summary>
     public Linear? Head => head;
 
-    /// <summary>ids (B, T) int64 -> logits (B, T, vocab) in the model's dtype.</summary>
+    /// <summary>Which device holds which part (<see cref="LlamaModel.Placement"/>).</summary>
+    public LayerPlacement Placement => model.Placement;
+
+    /// <summary>ids (B, T) int64 on the first slot -> logits (B, T, vocab) in the model's dtype, on the first slot.</summary>
     public Tensor forward(Tensor ids, KvCache? cache = null)
     {
         using var scope = NewDisposeScope();
-        return Project(model.forward(ids, cache)).MoveToOuterDisposeScope();
+        var normalized = model.Normalized(ids, cache, null); // on the last slot
+        return ProjectFrom(normalized, Placement.Count - 1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Hidden states (…, hidden) -> logits (…, vocab).</summary>
-    public Tensor Project(Tensor hidden) =>
-        head is null ? nn.functional.linear(hidden, model.Embedding.Weight) : head.call(hidden);
+    /// <summary>Normalized hidden states (…, hidden) -> logits (…, vocab), both on the first slot.</summary>
+    public Tensor Project(Tensor hidden)
+    {
+        using var scope = NewDisposeScope();
+        return ProjectFrom(hidden, 0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Pre-norm hidden states (…, hidden) -> logits (…, vocab): final norm and lm_head, both on the first slot.</summary>
+    public Tensor Output(Tensor hidden)
+    {
+        using var scope = NewDisposeScope();
+        var last = Placement.Count == 1 ? hidden : LayerPlacement.Transfer(hidden, Placement.Last);
+        return ProjectFrom(model.Norm.call(last), Placement.Count - 1).MoveToOuterDisposeScope();
+    }
+
+    // lm_head runs on the last slot (a tied head: on the first, with the embedding); the logits end on the first slot.
+    private Tensor ProjectFrom(Tensor hidden, int slot)
+    {
+        int headSlot = head is null ? 0 : Placement.Count - 1;
+        if (slot != headSlot) hidden = LayerPlacement.Transfer(hidden, Placement.Devices[headSlot]);
+        var logits = head is null ? nn.functional.linear(hidden, model.Embedding.Weight) : head.call(hidden);
+        return model.Home(logits, headSlot);
+    }
 
     /// <summary>A cache sized for this model's layers.</summary>
     public KvCache NewCache() => new(model.Layers.Count);

@@ -13,8 +13,9 @@ internal static class BaseModels
     {
         string folder = Folder(run);
         // A local folder's tensors were checked with the config (FileChecks); each stage checks what it reads.
-        int layers = LlamaConfig.Load(folder).NumHiddenLayers;
-        return new ModelState(folder, run.Key("model", run.HashFolder(folder)), layers);
+        var config = LlamaConfig.Load(folder);
+        run.FitDType(config);
+        return new ModelState(folder, run.Key("model", run.HashFolder(folder)), config.NumHiddenLayers);
     }
 
     /// <summary>
@@ -36,6 +37,7 @@ internal static class BaseModels
             : pullPending ? LlamaConfig.Parse(ReadConfigBlob(blob!, run.Options), $"{blob}/config.json")
             : LlamaConfig.Load(folder);
         var (total, perLayer) = Count(llama);
+        run.FitDType(llama);
         var target = run.PlanTarget ?? throw new InvalidOperationException("planning needs a plan target.");
         var shape = new PlanShape(llama.NumHiddenLayers, total, perLayer, (int)empty(1, dtype: run.DType).element_size(), demoPending,
             new Planning.MemoryPlanner(Planning.ModelDims.Of(llama), target));

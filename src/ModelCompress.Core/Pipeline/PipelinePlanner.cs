@@ -20,9 +20,14 @@ public static class PipelinePlanner
     public static PipelinePlan Full(Config.PipelineConfig config, RunOptions options, Func<string?>? meminfo = null)
     {
         var c = config.Compute;
-        var target = PlanTarget.Resolve(new ComputeChoice(c.Device, c.Dtype, c.Threads, c.Gpu, c.Tflops), meminfo ?? PlanTarget.ReadMeminfo,
-            () => TorchSharp.torch.cuda.is_available());
-        var steps = StageWalk.ForPlan(new RunContext(config, options, target)).Walk().Ledger.Plan;
+        var choice = new ComputeChoice(c.Device, c.Dtype, c.Threads, c.Gpu, c.Tflops)
+        {
+            Devices = c.Devices, MemoryLimit = MemorySize.Limit(c.MemoryLimit, options.Environment),
+        };
+        var target = PlanTarget.Resolve(choice, meminfo ?? PlanTarget.ReadMeminfo, () => TorchSharp.torch.cuda.is_available());
+        var run = new RunContext(config, options, target);
+        var steps = StageWalk.ForPlan(run).Walk().Ledger.Plan;
+        target = run.PlanTarget!; // the dtype may have been fitted to the base model (RunContext.FitDType)
         var verdict = PlanVerdict.Of([.. steps.Where(s => s.Estimate is not null).Select(s => (s.Id, s.Estimate!))], target);
         return new PipelinePlan(steps, target, verdict, PlanAssumptions.For(target));
     }

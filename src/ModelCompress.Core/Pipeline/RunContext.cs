@@ -55,9 +55,50 @@ public sealed class RunContext
         Cache = new StageCache(options.StageCacheRoot);
         Hasher = new ContentHasher(Path.Combine(Cache.Root, "hashes.json"));
         LibTorchSelection.UseConfigured(config.Compute.Libtorch, config.BaseDirectory);
-        Device = planTarget is null ? ComputeSettings.ResolveDevice(config.Compute.Device) : Planning.PlanTarget.DeviceOf(planTarget.Kind);
+        Devices = planTarget?.Devices ?? ComputeSettings.ResolveDevices(config.Compute.Devices, config.Compute.Device);
+        Device = planTarget is null ? Devices[0] : Planning.PlanTarget.DeviceOf(planTarget.Kind);
         DType = planTarget?.DType ?? ComputeSettings.ResolveDType(config.Compute.Dtype, Device);
         PlanTarget = planTarget;
+    }
+
+    /// <summary>The devices decoder layers are split over (<c>compute.devices</c>); one device when not split.</summary>
+    public IReadOnlyList<Device> Devices { get; }
+
+    /// <summary>How this run places a model it loads: balanced over <see cref="Devices"/> for forward-only work or for
+    /// <paramref name="training"/>.</summary>
+    public PlacementRule Place(FineTuning.TrainingOptions? training = null) => Planning.DevicePlacement.Rule(Devices, DType, training);
+
+    /// <summary>
+    /// The memory and throughput of this run's device as a plan sees it (the plan's target when planning; else resolved from
+    /// compute, with <c>compute.memory_limit</c> or MODELCOMPRESS_MEMORY_LIMIT when set).
+    /// </summary>
+    public Planning.PlanTarget Target => PlanTarget ?? (runTarget ??= Planning.PlanTarget.Resolve(
+        new Planning.ComputeChoice(Device.type == TorchSharp.DeviceType.CUDA ? "cuda" : "cpu", DType switch
+        {
+            ScalarType.BFloat16 => "bf16",
+            ScalarType.Float16 => "fp16",
+            _ => "fp32",
+        }, Config.Compute.Threads, Config.Compute.Gpu, Config.Compute.Tflops)
+        {
+            Devices = Config.Compute.Devices, MemoryLimit = Planning.MemorySize.Limit(Config.Compute.MemoryLimit, Options.Environment),
+        }, Planning.PlanTarget.ReadMeminfo, () => Device.type == TorchSharp.DeviceType.CUDA));
+
+    private Planning.PlanTarget? runTarget;
+
+    /// <summary>
+    /// Defaults that fit: with <c>compute.dtype: auto</c> on the CPU, a bf16 checkpoint whose fp32 weights would not fit in the
+    /// available memory is computed in bf16 (said in the log). Called once the base model's config is known, before any key.
+    /// </summary>
+    internal void FitDType(LlamaConfig baseConfig)
+    {
+        if (Config.Compute.Dtype != "auto" || Device.type != TorchSharp.DeviceType.CPU || DType != ScalarType.Float32) return;
+        var target = Target;
+        var choice = Planning.DefaultDType.OnCpu(baseConfig, target.MemoryBytes, target.MemorySource);
+        if (choice.DType == DType) return;
+        DType = choice.DType;
+        if (PlanTarget is not null) PlanTarget = PlanTarget with { DType = DType };
+        runTarget = runTarget is null ? null : runTarget with { DType = DType };
+        Progress.Message(choice.Reason);
     }
 
     public PipelineConfig Config { get; }
@@ -65,10 +106,11 @@ public sealed class RunContext
     public IProgressSink Progress { get; }
     public StageCache Cache { get; }
     public ContentHasher Hasher { get; }
+    /// <summary>The first (or only) device: where inputs and outputs live.</summary>
     public Device Device { get; }
-    public ScalarType DType { get; }
+    public ScalarType DType { get; private set; }
     /// <summary>The device a plan is for; null when running.</summary>
-    public Planning.PlanTarget? PlanTarget { get; }
+    public Planning.PlanTarget? PlanTarget { get; private set; }
     public long Seed => Config.Compute.Seed;
     public CancellationToken Cancellation { get; init; }
 

@@ -7,7 +7,7 @@ namespace ModelCompress.Core.Planning;
 /// <see cref="ActivationFormulas"/>; assumptions in <see cref="PlanAssumptions"/>). Weights are at the compute dtype; a streaming
 /// stage holds one decoder layer and the embeddings. Time is FLOPs over the target's throughput.
 /// </summary>
-public sealed class MemoryPlanner(ModelDims dims, PlanTarget target)
+public sealed partial class MemoryPlanner(ModelDims dims, PlanTarget target)
 {
     /// <summary>Tokens of a multiple-choice evaluation row, and scored (continuation) positions per row (assumptions).</summary>
     public const int EvalRowTokens = 256, EvalScoredPerRow = 64;
@@ -35,9 +35,9 @@ public sealed class MemoryPlanner(ModelDims dims, PlanTarget target)
         long activations = n * ActivationFormulas.ForwardLayer(dims, S) + 2 * n * dims.Hidden * S + (masked ? n * rowTokens : 0);
         long logits = (long)batch * scoredPerRow * ActivationFormulas.EvaluationLogits(dims, S) + HeadScratch;
         var memory = new MemoryEstimate(dims.Parameters(layers) * S, 0, 0, activations, logits, 0, 0, target.RuntimeBytes, 0);
-        return StageEstimate.On(target, memory, 2.0 * dims.MatmulParameters(layers) * tokens, false,
+        return Placed(StageEstimate.On(target, memory, 2.0 * dims.MatmulParameters(layers) * tokens, false,
             $"weights {dims.Parameters(layers):N0} x {S} B; one layer's forward at {batch} x {rowTokens} tokens; logits of " +
-            $"{batch} x {scoredPerRow} positions x V x (s + 8)");
+            $"{batch} x {scoredPerRow} positions x V x (s + 8)"), layers, null);
     }
 
     /// <summary>A forward-only pass over <paramref name="tokens"/> (scoring); <paramref name="streams"/> holds one layer at a time;
@@ -54,7 +54,8 @@ public sealed class MemoryPlanner(ModelDims dims, PlanTarget target)
         var memory = new MemoryEstimate(weights, gradients ? dims.Parameters(layers) * S : 0, 0, activations, logits, 0, 0,
             target.RuntimeBytes, 0);
         double flops = (gradients ? 6.0 : 2.0 * passes) * dims.MatmulParameters(layers) * tokens;
-        return StageEstimate.On(target, memory, flops, streams, streams ? "one layer + embeddings at a time" : "whole model");
+        return Placed(StageEstimate.On(target, memory, flops, streams, streams ? "one layer + embeddings at a time" : "whole model"),
+            layers, null);
     }
 
     /// <summary>A streaming copy of the kept tensors (prune): the largest tensor at a time, no FLOPs.</summary>
@@ -103,7 +104,8 @@ public sealed class MemoryPlanner(ModelDims dims, PlanTarget target)
         var memory = new MemoryEstimate(weights, trainable * stateBytes, 2 * trainable * stateBytes, activations, logits,
             spills ? 0 : cachedTokens * dims.Hidden * S, 0, target.RuntimeBytes, options.ValidationSize > 0 ? trainable * stateBytes : 0,
             2 * largest * stateBytes);
-        return StageEstimate.On(target, memory, TrainingFlops(options, layers, tokens, freshTokens), false, Formula(options, k, perLayer));
+        return Placed(StageEstimate.On(target, memory, TrainingFlops(options, layers, tokens, freshTokens), false,
+            Formula(options, k, perLayer)), layers, options);
     }
 
     /// <summary>

@@ -37,34 +37,43 @@ public sealed record PlanTarget(
     /// <summary>True when planning for a GPU.</summary>
     public bool IsGpu => Kind == "cuda";
 
+    /// <summary>The devices layers are split over (<c>compute.devices</c>); one device when not split.</summary>
+    public IReadOnlyList<Device> Devices { get => field ?? [DeviceOf(Kind)]; init; }
+
     /// <summary>
     /// Resolves the target of the <c>compute</c> settings; <paramref name="meminfo"/> reads /proc/meminfo's text (null where
     /// there is none), <paramref name="cudaPresent"/> says whether this machine has a GPU (asked only for <c>auto</c>).
     /// </summary>
     public static PlanTarget Resolve(ComputeChoice compute, Func<string?> meminfo, Func<bool> cudaPresent)
     {
-        string kind = compute.Device switch
+        string kind = compute.Devices.Count > 0 ? (compute.Devices[0] == "cpu" ? "cpu" : "cuda") : compute.Device switch
         {
             "cuda" => "cuda",
             "cpu" => "cpu",
             _ => compute.Gpu is not null || cudaPresent() ? "cuda" : "cpu",
         };
         var dtype = ComputeSettings.ResolveDType(compute.Dtype, DeviceOf(kind));
+        var devices = ComputeSettings.PlannedDevices(compute.Devices, kind);
+        var limit = compute.MemoryLimit;
         if (kind == "cpu")
         {
             int threads = compute.Threads > 0 ? compute.Threads : Environment.ProcessorCount;
-            long? available = MemAvailable(meminfo());
+            long? available = limit?.Bytes ?? MemAvailable(meminfo());
+            string source = limit?.Source ?? (available is null ? "unknown (no /proc/meminfo)" : "MemAvailable in /proc/meminfo");
             var (tflops, tflopsSource) = compute.Tflops is double t ? (t, "compute.tflops (measured)")
                 : (threads * CpuGflopsPerThread / 1000, $"{threads} threads x {CpuGflopsPerThread} GFLOP/s (conservative CPU default)");
-            return new PlanTarget("cpu", "CPU", dtype, available ?? 0, available is null ? "unknown (no /proc/meminfo)"
-                : "MemAvailable in /proc/meminfo", tflops, tflopsSource, CpuRuntimeBytes);
+            return new PlanTarget("cpu", "CPU", dtype, available ?? 0, source, tflops, tflopsSource, CpuRuntimeBytes) { Devices = devices };
         }
         var gpu = GpuCatalog.Find(compute.Gpu ?? DefaultGpu)!;
-        string memorySource = compute.Gpu is null ? $"compute.gpu not set: {DefaultGpu} assumed" : $"compute.gpu {gpu.Name}";
+        string memorySource = limit?.Source
+            ?? (compute.Gpu is null ? $"compute.gpu not set: {DefaultGpu} assumed" : $"compute.gpu {gpu.Name}");
         double peak = dtype switch { ScalarType.BFloat16 => gpu.Bf16Tflops, ScalarType.Float16 => gpu.Fp16Tflops, _ => gpu.Fp32Tflops };
         var (rate, rateSource) = compute.Tflops is double m ? (m, "compute.tflops (measured)")
             : (peak * GpuEfficiency, $"{gpu.Name} datasheet {peak} TFLOPS dense x {GpuEfficiency} efficiency");
-        return new PlanTarget("cuda", gpu.Name, dtype, gpu.MemoryBytes, memorySource, rate, rateSource, GpuRuntimeBytes);
+        return new PlanTarget("cuda", gpu.Name, dtype, limit?.Bytes ?? gpu.MemoryBytes, memorySource, rate, rateSource, GpuRuntimeBytes)
+        {
+            Devices = devices,
+        };
     }
 
     /// <summary>The symbolic device of a kind (no CUDA needed to name it).</summary>
@@ -88,4 +97,11 @@ public sealed record PlanTarget(
 }
 
 /// <summary>The <c>compute</c> settings a plan reads (device, dtype, threads, and the planning fields gpu and tflops).</summary>
-public sealed record ComputeChoice(string Device, string Dtype, int Threads, string? Gpu, double? Tflops);
+public sealed record ComputeChoice(string Device, string Dtype, int Threads, string? Gpu, double? Tflops)
+{
+    /// <summary><c>compute.devices</c> (empty: one device).</summary>
+    public IReadOnlyList<string> Devices { get; init; } = [];
+
+    /// <summary>The memory limit in force per device and where it was set (<see cref="MemorySize.Limit"/>); null: none.</summary>
+    public (long Bytes, string Source)? MemoryLimit { get; init; }
+}

@@ -23,6 +23,14 @@ public sealed record MemoryEstimate(
 /// </summary>
 public sealed record StageEstimate(MemoryEstimate Memory, long PeakBytes, double Flops, double Seconds, bool Streams, string Formula)
 {
+    /// <summary>The memory per device when the target has several (<c>compute.devices</c>); null on one device. On GPUs
+    /// <see cref="PeakBytes"/> is then the largest device's peak.</summary>
+    public DeviceSplit? Split { get; init; }
+
+    /// <summary>The same stage split over other devices (the verdict tries 2, 3, … GPUs); null for streaming stages.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Func<IReadOnlyList<TorchSharp.torch.Device>, DeviceSplit>? SplitOn { get; init; }
+
     /// <summary>The estimate of <paramref name="memory"/> and <paramref name="flops"/> on <paramref name="target"/>.</summary>
     public static StageEstimate On(PlanTarget target, MemoryEstimate memory, double flops, bool streams, string formula) =>
         new(memory, target.IsGpu ? memory.DeviceTotal : memory.HostTotal, flops, flops / (target.Tflops * 1e12), streams, formula);

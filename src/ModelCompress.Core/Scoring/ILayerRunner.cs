@@ -40,13 +40,9 @@ public sealed class LoadedModelRunner(LlamaForCausalLM model) : ILayerRunner
     public LlamaConfig Config => model.Config;
     public Device Device => model.Model.Embedding.Weight.device;
     public Tensor Embed(Tensor ids) => model.Model.Embedding.call(ids);
-    public Tensor Layer(int index, Tensor hidden) => LayerCall.Run(model.Model.Layers[index], model.Model.Rotary, hidden, index);
+    public Tensor Layer(int index, Tensor hidden) => model.Model.RunLayers(hidden, index, index + 1);
 
-    public Tensor Logits(Tensor hidden)
-    {
-        using var scope = NewDisposeScope();
-        return model.Project(model.Model.Norm.call(hidden)).MoveToOuterDisposeScope();
-    }
+    public Tensor Logits(Tensor hidden) => model.Output(hidden);
 
     public void Dispose() => model.Dispose();
 }

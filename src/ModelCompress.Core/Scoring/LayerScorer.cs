@@ -29,7 +29,10 @@ public static class LayerScorer
         _ => throw new ArgumentOutOfRangeException(nameof(metric)),
     };
 
-    public static LayerScores Score(ScoringRequest request, Device device, ScalarType dtype, IProgressSink? progress = null)
+    /// <summary>Scores <c>request.ModelFolder</c> on <paramref name="device"/>, or placed by <paramref name="place"/> (several
+    /// devices) when the whole model is loaded.</summary>
+    public static LayerScores Score(ScoringRequest request, Device device, ScalarType dtype, IProgressSink? progress = null,
+                                    PlacementRule? place = null)
     {
         var config = TensorInventory.Validate(request.ModelFolder);
         Validate(request, config);
@@ -40,7 +43,7 @@ public static class LayerScorer
             calibration = CalibrationSet.Load(request.CalibrationFile!, tokenizer, request.Samples, request.SeqLen, request.Seed);
         }
         var context = new ScoringContext(request.ModelFolder, config, calibration, request.Seed, device, dtype, request.LowMemory,
-            request.BiReduction, request.BlockSize, progress ?? NullProgress.Instance);
+            request.BiReduction, request.BlockSize, progress ?? NullProgress.Instance) { Place = place };
         var result = For(request.Metric).Score(context);
         foreach (var layer in result.Layers)
             NonFinite.Check(layer.Score, $"{request.ModelFolder}: the {request.Metric.Name()} score of layer {layer.Index}");

@@ -15,7 +15,7 @@ public sealed class TaylorMetric : ILayerMetric
     public MetricResult Score(ScoringContext context)
     {
         var calibration = context.RequireCalibration();
-        using var model = HfModelFolder.Load(context.ModelFolder, context.Device, context.DType);
+        using var model = context.LoadModel();
         long tokens = calibration.Windows.Count * (long)(calibration.Info.SeqLen - 1);
         using (var progress = context.Progress.Start("taylor gradients", calibration.Windows.Count, "samples"))
         {

@@ -82,7 +82,7 @@ internal sealed class EvaluateStageType : StageType<EvaluateStage>
                 TensorDTypes.TorchDtypeName(run.DType), ToolInfo.Version);
             var prepared = EvaluationRunner.Prepare(request, LlamaConfig.Load(model.Path));
             var tokenizer = TokenizerLoader.FromFolder(model.Path);
-            using var llm = HfModelFolder.Load(model.Path, run.Device, run.DType);
+            using var llm = HfModelFolder.Load(model.Path, run.Place(), run.DType);
             var report = EvaluationRunner.Run(llm, tokenizer, prepared, config, run.Progress);
             report.WriteJson(Path.Combine(output, EvaluationArtifact.ResultsFile));
             report.WriteSamples(output);
@@ -103,8 +103,8 @@ internal sealed class EvaluateStageType : StageType<EvaluateStage>
         if (stage.Perplexity.Count == 0) return choice;
         var corpus = planner.Evaluate(layers, stage.BatchSize, stage.Window, stage.Window, masked: false, corpusTokens);
         var larger = stage.Tasks.Count == 0 || corpus.PeakBytes > choice.PeakBytes ? corpus : choice;
-        return Planning.StageEstimate.On(planner.Target, larger.Memory, choice.Flops * (stage.Tasks.Count > 0 ? 1 : 0) + corpus.Flops,
-            false, larger.Formula);
+        double flops = choice.Flops * (stage.Tasks.Count > 0 ? 1 : 0) + corpus.Flops;
+        return larger with { Flops = flops, Seconds = flops / (planner.Target.Tflops * 1e12) };
     }
 
     private static (string EvalDir, List<string> Tasks, List<(string Name, string File)> Corpora) Inputs(EvaluateStage stage,

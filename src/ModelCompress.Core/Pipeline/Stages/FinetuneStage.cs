@@ -84,7 +84,7 @@ internal sealed class FinetuneStageType : StageType<FinetuneStage>
             var options = stage.Training(run.Seed);
             options.Validate(field => $"stage {stage.Id}: {field}");
             FineTuneRun.Run(new FineTuneRequest(model.Path, Path.Combine(output, StageFiles.Model), run.Resolve(stage.Data), stage.Format,
-                stage.Template, options, run.Device, run.DType, work!), run.Progress, run.Cancellation);
+                stage.Template, options, run.Device, run.DType, work!) { Place = run.Place(options) }, run.Progress, run.Cancellation);
         }, planner => Estimate(stage, walk, planner, model.Layers));
         walk.Current = model with { Folder = folder is null ? null : Path.Combine(folder, StageFiles.Model), Key = key };
     }

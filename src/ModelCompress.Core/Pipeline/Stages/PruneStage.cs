@@ -88,13 +88,14 @@ internal sealed class PruneStageType : StageType<PruneStage>
             var choice = LayerSelection.Choose(stage.Layers, stage.Remove, model.Layers, count => source?.Folder is { } scored
                 ? LayerScores.Load(Path.Combine(scored, StageFiles.Scores))
                 : ScoreStageType.Score(walk.Run, model.Path, stage.Metric!.Value, BlockInfluenceReduction.PerToken, count,
-                    lowMemory: false),
+                    lowMemory: null),
                 names);
             CheckpointPruner.Prune(model.Path, Path.Combine(output, StageFiles.Model), choice.Removed, choice.Method, choice.Scores?.Layers,
                 walk.Run.Progress);
             choice.Scores?.Save(Path.Combine(output, StageFiles.Scores));
         }, planner => stage.Metric is { } metric && source is null
-            ? ScoreStageType.Estimate(walk.Run, planner, metric, model.Layers, lowMemory: false)
+            ? ScoreStageType.Estimate(walk.Run, planner, metric, model.Layers,
+                ScoreStageType.Streams(walk.Run, planner, metric, model.Layers, null).Streams)
             : planner.Copy());
         PruningReport? report = null;
         if (folder is not null)
