@@ -38,7 +38,8 @@ public static class FineTuneRun
             string teacherFolder = request.TeacherFolder
                 ?? throw new InvalidInputException("loss kd needs a teacher model folder (--teacher DIR).");
             Distillation.CheckTeacher(teacherFolder, request.ModelFolder);
-            if (kd.TeacherId.Length == 0) options = options with { Distillation = kd with { TeacherId = Distillation.FolderId(teacherFolder) } };
+            if (kd.TeacherId.Length == 0)
+                options = options with { Distillation = kd with { TeacherId = Distillation.FolderId(teacherFolder) } };
         }
         var tokenizer = TokenizerLoader.FromFolder(request.ModelFolder);
         if (!File.Exists(request.DataFile)) throw new FileNotFoundException($"{request.DataFile}: file not found.", request.DataFile);

@@ -21,7 +21,8 @@ public sealed class TopKTeacherCacheTests : IDisposable
     {
         int n = e.LabelCount, seed = e.Ids[1];
         return new TopKBlock([.. Enumerable.Range(0, n * k).Select(i => seed * 100 + i)],
-            [.. Enumerable.Range(0, n * k).Select(i => -i / 7f - seed)], [.. Enumerable.Range(0, n).Select(i => i == 0 ? DistillationLoss.LogZero : -i * 0.1f)]);
+            [.. Enumerable.Range(0, n * k).Select(i => -i / 7f - seed)],
+            [.. Enumerable.Range(0, n).Select(i => i == 0 ? DistillationLoss.LogZero : -i * 0.1f)]);
     }
 
     [Fact]
@@ -57,14 +58,17 @@ public sealed class TopKTeacherCacheTests : IDisposable
         }
         var other = (byte[])fingerprint.Clone();
         other[0] ^= 1;
-        Assert.Throws<InvalidOperationException>(() => TopKTeacherCache.Open(path, other, Examples, k, 1.0, NoTeacher, 2, NullProgress.Instance));
-        Assert.Throws<InvalidOperationException>(() => TopKTeacherCache.Open(path, fingerprint, Examples[..2], k, 1.0, NoTeacher, 2, NullProgress.Instance));
+        var progress = NullProgress.Instance;
+        Assert.Throws<InvalidOperationException>(() => TopKTeacherCache.Open(path, other, Examples, k, 1.0, NoTeacher, 2, progress));
+        var fewer = Examples[..2];
+        Assert.Throws<InvalidOperationException>(() => TopKTeacherCache.Open(path, fingerprint, fewer, k, 1.0, NoTeacher, 2, progress));
     }
 
     [Fact]
     public void Built_HoldsTheTeachersTopKOfEveryLabelPosition()   // one example a forward, as compared here
     {
-        using var teacher = FineTuneModel.Create(TinyModels.Config(), FineTuneMethod.Full, new LoraSettings(), CPU, ScalarType.Float32, seed: 3);
+        using var teacher = FineTuneModel.Create(TinyModels.Config(), FineTuneMethod.Full, new LoraSettings(), CPU, ScalarType.Float32,
+                                                 seed: 3);
         InitWeights(teacher);
         string path = temp["built.bin"];
         using var cache = TopKTeacherCache.Open(path, new byte[32], Examples, 5, 2.0, () => Detached(teacher), 1, NullProgress.Instance);

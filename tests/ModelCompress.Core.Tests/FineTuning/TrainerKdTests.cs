@@ -43,7 +43,8 @@ public sealed class TrainerKdTests(Stories260KFixture stories) : IClassFixture<S
     {
         var tokenizer = TokenizerLoader.FromFolder(stories.Folder);
         string text = File.ReadAllText(SharedData.Path("text", "tinystories", "tinystories_valid_head.txt"))[..12_000];
-        return DataSplit.Split(TrainingExamples.FromText(text, tokenizer, options.MaxLength), options.ValidationSize, options.Seed, "tinystories");
+        var examples = TrainingExamples.FromText(text, tokenizer, options.MaxLength);
+        return DataSplit.Split(examples, options.ValidationSize, options.Seed, "tinystories");
     }
 
     private ITeacher Teacher(TrainingOptions options, IReadOnlyList<TrainingExample> all, string work) =>

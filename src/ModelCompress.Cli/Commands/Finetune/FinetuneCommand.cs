@@ -94,7 +94,8 @@ public static class FinetuneCommand
                 parse.GetValue(saveSteps))
             {
                 Loss = EnumNames.Parse<TrainingLoss>(parse.GetValue(loss)!, "--loss"), Temperature = parse.GetValue(temperature),
-                Alpha = parse.GetValue(alpha), TeacherCache = EnumNames.Parse<TeacherCacheKind>(parse.GetValue(teacherCache)!, "--teacher-cache"),
+                Alpha = parse.GetValue(alpha),
+                TeacherCache = EnumNames.Parse<TeacherCacheKind>(parse.GetValue(teacherCache)!, "--teacher-cache"),
                 K = parse.GetValue(topK), TeacherDtype = parse.GetValue(teacherDType)!,
             };
             var options = stage.Training(parse.GetValue(seed)) with

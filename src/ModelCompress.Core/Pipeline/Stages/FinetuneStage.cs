@@ -42,7 +42,10 @@ public sealed record FinetuneStage(
         LearningRate = Lr, Epochs = Epochs, BatchSize = BatchSize, MicroBatchSize = MicroBatchSize, WarmupSteps = WarmupSteps,
         MaxLength = MaxLen, ValidationSize = ValSize, MaxSteps = MaxSteps, Seed = seed, EvalSteps = EvalSteps, SaveSteps = SaveSteps,
         Distillation = Loss == TrainingLoss.Kd
-            ? new DistillationOptions { Temperature = Temperature, Alpha = Alpha, Cache = TeacherCache, TopK = K, TeacherDType = TeacherDtype }
+            ? new DistillationOptions
+            {
+                Temperature = Temperature, Alpha = Alpha, Cache = TeacherCache, TopK = K, TeacherDType = TeacherDtype,
+            }
             : null,
     };
 
@@ -60,7 +63,8 @@ public sealed record FinetuneStage(
     }
 
     /// <summary>The pipeline names of the distillation fields.</summary>
-    public static readonly IReadOnlyList<string> KdFields = ["loss", "temperature", "alpha", "teacher", "teacher_cache", "k", "teacher_dtype"];
+    public static readonly IReadOnlyList<string> KdFields =
+        ["loss", "temperature", "alpha", "teacher", "teacher_cache", "k", "teacher_dtype"];
 }
 
 /// <summary>LoRA adapter settings of a finetune stage.</summary>
@@ -198,7 +202,8 @@ internal sealed class FinetuneStageType : StageType<FinetuneStage>
             "fp32" => 4, "bf16" or "fp16" => 2, _ => planner.Target.DTypeBytes,
         };
         bool live = kd.Cache == TeacherCacheKind.None;
-        long positions = live ? 0 : Math.Min(epoch, stage.MaxSteps is int m ? ((long)m * stage.BatchSize + stage.ValSize) * stage.MaxLen : epoch);
+        long positions = live ? 0
+            : Math.Min(epoch, stage.MaxSteps is int m ? ((long)m * stage.BatchSize + stage.ValSize) * stage.MaxLen : epoch);
         return planner.WithTeacher(train, options, teacher, bytes, live ? tokens : positions, positions * (8L * kd.TopK + 4));
     }
 }
