@@ -57,6 +57,26 @@ public sealed class FinetuneCommandTests : IDisposable
     }
 
     [Fact]
+    public void Finetune_LossKd_DistillsFromTheTeacher_RecordsItInTheReport_RemovesTheTopKFile()
+    {
+        string model = Model(), data = Path.Combine(temp, "alpaca.json"), output = Path.Combine(temp, "distilled");
+        File.WriteAllText(data, Alpaca);
+        string[] common = ["finetune", "--model", model, "--out", output, "--data", data, "--val-size", "2", "--batch-size", "2",
+            "--micro-batch-size", "1", "--warmup-steps", "1", "--lr", "1e-3", "--epochs", "1", "--device", "cpu", "--loss", "kd"];
+        var missing = CliTestData.RunInProcess(common);
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("--teacher", missing.Err);
+
+        var run = CliTestData.RunInProcess([.. common, "--teacher", model, "--alpha", "0.5", "--temperature", "2", "--k", "8"]);
+        Assert.True(run.Code == 0, run.Err);
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "finetune.json")))!;
+        Assert.Equal(Path.GetFullPath(model), report["teacher"]!.GetValue<string>());
+        var kd = report["hyperparameters"]!["distillation"]!;
+        Assert.Equal((2.0, 0.5, 8), (kd["temperature"]!.GetValue<double>(), kd["alpha"]!.GetValue<double>(), kd["top_k"]!.GetValue<int>()));
+        Assert.False(Directory.Exists(output + ".checkpoint"));
+    }
+
+    [Fact]
     public void Finetune_BadRecord_ExitsTwoNamingFileLineAndField()
     {
         string data = Path.Combine(temp, "bad.json");

@@ -28,6 +28,27 @@ public static class Batch
         return (tensor(ids, [b, t], device: device), tensor(targets, [b, t], device: device));
     }
 
+    /// <summary>
+    /// The flat indices into (B·T) of the positions <see cref="Collate"/> gives a label, example by example in order: the rows
+    /// of (B·T, V) logits that distillation compares (the same positions cross-entropy trains on).
+    /// </summary>
+    public static long[] LabelPositions(IReadOnlyList<TrainingExample> examples)
+    {
+        int t = examples.Max(e => e.Ids.Length);
+        var positions = new List<long>(examples.Sum(e => e.LabelCount));
+        for (int i = 0; i < examples.Count; i++)
+            for (int j = Math.Max(examples[i].PromptLength, 1); j < examples[i].Ids.Length; j++) positions.Add((long)i * t + j - 1);
+        return [.. positions];
+    }
+
+    /// <summary>The label rows (N, V) of logits (B, T, V), in <see cref="LabelPositions"/> order.</summary>
+    public static Tensor LabelRows(Tensor logits, IReadOnlyList<TrainingExample> examples)
+    {
+        using var scope = NewDisposeScope();
+        var index = tensor(LabelPositions(examples), device: logits.device);
+        return logits.reshape(-1, logits.shape[^1]).index_select(0, index).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Summed token cross-entropy of logits (B, T, V) against targets (B, T), computed in float32.</summary>
     public static Tensor SumLoss(Tensor logits, Tensor targets)
     {

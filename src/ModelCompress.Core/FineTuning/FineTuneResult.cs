@@ -8,7 +8,8 @@ public sealed record LossPoint(int Step, double LearningRate, double TrainLoss, 
 /// <summary>
 /// What a training run did. <see cref="BestStep"/> is the step whose weights the model holds at the end (the best
 /// validation loss; the last step without validation). Tokens per second count non-padding input tokens of training steps.
+/// <see cref="TeacherPasses"/>: examples the distillation teacher ran on (0 without kd, or when a top-K file was reused).
 /// </summary>
 public sealed record FineTuneResult(
     long TrainableParameters, int Steps, int TotalSteps, IReadOnlyList<LossPoint> LossCurve, int BestStep, double? BestValidationLoss,
-    double TokensPerSecond, double Seconds, int ResumedFromStep, int PrefixPasses);
+    double TokensPerSecond, double Seconds, int ResumedFromStep, int PrefixPasses, int TeacherPasses = 0);

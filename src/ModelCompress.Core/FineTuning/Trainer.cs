@@ -16,6 +16,8 @@ namespace ModelCompress.Core.FineTuning;
 /// micro-batch size does not change the result), the gradient norm is clipped, AdamW steps with the warm-up/linear-decay
 /// learning rate, and every <see cref="TrainingOptions.EvalSteps"/> the validation loss decides which weights are kept.
 /// Dropout is reseeded from (seed, step), so a run resumed from a checkpoint continues exactly as an uninterrupted one.
+/// With <c>loss: kd</c> the summed loss is <c>alpha · KD + (1 − alpha) · CE</c> over the same label positions
+/// (<see cref="DistillationLoss"/>), and validation measures that same objective.
 /// </summary>
 public static class Trainer
 {
@@ -23,11 +25,12 @@ public static class Trainer
     /// Trains <paramref name="model"/> in place (built with <see cref="FineTuneModel"/> for <c>options.Method</c>) and leaves
     /// the best weights in it. With <paramref name="checkpointFolder"/>, a matching checkpoint there is resumed and a new one
     /// is written every <see cref="TrainingOptions.SaveSteps"/> and on cancellation (then <see cref="OperationCanceledException"/>).
+    /// <paramref name="teacher"/> is required when <c>options.Distillation</c> is set (and ignored otherwise).
     /// </summary>
     public static FineTuneResult Train(LlamaForCausalLM model, IReadOnlyList<TrainingExample> train,
                                        IReadOnlyList<TrainingExample> validation,
                                        TrainingOptions options, string? checkpointFolder = null, IProgressSink? progress = null,
-                                       CancellationToken cancellation = default)
+                                       CancellationToken cancellation = default, ITeacher? teacher = null)
     {
         options.Validate();
         if (train.Count == 0) throw new InvalidInputException("no training examples left after the validation split.");
@@ -41,6 +44,16 @@ public static class Trainer
         using var cache = options.Method == FineTuneMethod.Partial && options.HiddenStateCache
             ? new HiddenStateCache(model, model.Config.NumHiddenLayers - options.TrainableLayers, options.CacheSpillFolder) : null;
         Tensor Logits(IReadOnlyList<TrainingExample> examples, Tensor ids) => cache?.Logits(examples) ?? model.forward(ids);
+        if (options.Distillation is not null && teacher is null)
+            throw new ArgumentException("loss kd needs a teacher (an ITeacher).", nameof(teacher));
+        double alpha = options.Distillation?.Alpha ?? 0;
+        Tensor SumLoss(IReadOnlyList<TrainingExample> examples, Tensor ids, Tensor targets)
+        {
+            var logits = Logits(examples, ids);
+            if (options.Distillation is null) return Batch.SumLoss(logits, targets);
+            var kd = teacher!.SumKd(examples, logits);
+            return alpha >= 1 ? kd : kd * alpha + Batch.SumLoss(logits, targets) * (1 - alpha);
+        }
 
         using var optimizer = optim.AdamW(trainable.Select(p => p.Parameter), options.LearningRate, 0.9, 0.999, 1e-8, 0.0);
         var checkpoint = checkpointFolder is null ? null : new TrainerCheckpoint(checkpointFolder);
@@ -70,7 +83,7 @@ public static class Trainer
             {
                 using var scope = NewDisposeScope();
                 var (ids, targets) = Batch.Collate(micro, device);
-                var microLoss = Batch.SumLoss(Logits(micro, ids), targets) / labelTokens;
+                var microLoss = SumLoss(micro, ids, targets) / labelTokens;
                 microLoss.backward();
                 loss += microLoss.item<float>();
                 tokens += micro.Sum(e => e.Ids.Length);
@@ -86,7 +99,7 @@ public static class Trainer
             bool last = step + 1 == lastStep;
             if (validation.Count > 0 && ((step + 1) % options.EvalSteps == 0 || last))
             {
-                validationLoss = Evaluate(validation, options.MicroBatchSize, device, model, Logits);
+                validationLoss = Evaluate(validation, options.MicroBatchSize, device, model, SumLoss);
                 if (state.BestValidationLoss is not double bestLoss || validationLoss < bestLoss)
                 {
                     DisposeAll(best);
@@ -105,12 +118,12 @@ public static class Trainer
         DisposeAll(best);
         return new FineTuneResult(trainable.Sum(p => p.Parameter.numel()), state.Step, totalSteps, state.LossCurve, state.BestStep,
             state.BestValidationLoss, tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), clock.Elapsed.TotalSeconds, resumedFrom,
-            cache?.PrefixPasses ?? 0);
+            cache?.PrefixPasses ?? 0, teacher?.TeacherPasses ?? 0);
     }
 
     /// <summary>Mean validation loss per label token, in eval mode (no dropout).</summary>
     private static double Evaluate(IReadOnlyList<TrainingExample> validation, int microBatch, Device device, LlamaForCausalLM model,
-                                   Func<IReadOnlyList<TrainingExample>, Tensor, Tensor> logits)
+                                   Func<IReadOnlyList<TrainingExample>, Tensor, Tensor, Tensor> sumLoss)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -119,7 +132,7 @@ public static class Trainer
         {
             using var scope = NewDisposeScope();
             var (ids, targets) = Batch.Collate(micro, device);
-            sum += Batch.SumLoss(logits(micro, ids), targets).item<float>();
+            sum += sumLoss(micro, ids, targets).item<float>();
         }
         return sum / validation.Sum(e => e.LabelCount);
     }

@@ -1,4 +1,6 @@
 
+using System.Text.Json.Serialization;
+
 namespace ModelCompress.Core.FineTuning;
 
 /// <summary>
@@ -32,6 +34,15 @@ public sealed record TrainingOptions
     public int? MaxSteps { get; init; }
     /// <summary>Partial only: compute the frozen prefix's output once per example and reuse it every epoch.</summary>
     public bool HiddenStateCache { get; init; } = true;
+    /// <summary>
+    /// <c>loss: kd</c>: distill from a teacher (<see cref="DistillationOptions"/>); null trains on cross-entropy alone. Left out
+    /// of JSON when null, so a cross-entropy run's resume fingerprint and finetune.json are what they were before kd existed.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DistillationOptions? Distillation { get; init; }
+    /// <summary>The loss this run minimizes.</summary>
+    [JsonIgnore]
+    public TrainingLoss Loss => Distillation is null ? TrainingLoss.Ce : TrainingLoss.Kd;
     /// <summary>When set, cached hidden states are written to a file in this folder instead of kept in memory.</summary>
     public string? CacheSpillFolder { get; init; }
 
@@ -64,6 +75,14 @@ public sealed record TrainingOptions
         var unknown = Lora.TargetList.Where(t => !LoraSettings.AllTargets.Contains(t)).ToList();
         Check(unknown.Count == 0 && Lora.TargetList.Count > 0,
               $"{name("lora.targets")}: unknown '{string.Join(",", unknown)}' (use {string.Join(",", LoraSettings.AllTargets)})");
+        if (Distillation is { } kd)
+        {
+            Check(kd.Temperature > 0 && double.IsFinite(kd.Temperature), $"{name("temperature")} must be positive (got {kd.Temperature})");
+            Check(kd.Alpha is >= 0 and <= 1, $"{name("alpha")} must be in [0, 1] (got {kd.Alpha})");
+            Check(kd.TopK >= 1, $"{name("k")} must be at least 1 (got {kd.TopK})");
+            Check(Model.ComputeSettings.DTypeNames.Contains(kd.TeacherDType),
+                  $"{name("teacher_dtype")}: unknown '{kd.TeacherDType}' (use {string.Join(", ", Model.ComputeSettings.DTypeNames)})");
+        }
         if (errors.Count > 0) throw new InvalidInputException(string.Join("; ", errors) + ".");
     }
 

@@ -109,6 +109,23 @@ public sealed partial class MemoryPlanner(ModelDims dims, PlanTarget target)
     }
 
     /// <summary>
+    /// A distilling finetune stage (<c>loss: kd</c>): <paramref name="train"/> plus the teacher's weights at
+    /// <paramref name="teacherBytes"/> per parameter (resident beside the student: all run on the fly, during the first pass with
+    /// a top-K file) and, on the fly, its micro-batch logits (V·(s_t + 8) per token); FLOPs add its forward over
+    /// <paramref name="teacherTokens"/>. The top-K file (<paramref name="topKFileBytes"/>) is on disk, not in memory.
+    /// </summary>
+    public StageEstimate WithTeacher(StageEstimate train, TrainingOptions options, ModelDims teacher, int teacherBytes,
+                                     double teacherTokens, long topKFileBytes)
+    {
+        bool live = options.Distillation?.Cache == TeacherCacheKind.None;
+        long logits = live ? (long)options.MicroBatchSize * options.MaxLength * teacher.Vocab * (teacherBytes + 8) : 0;
+        var memory = train.Memory with { Teacher = teacher.Parameters(teacher.Layers) * teacherBytes + logits };
+        string file = live ? "teacher on the fly" : $"teacher top-K file {topKFileBytes / 1048576.0:0.#} MiB on disk";
+        return StageEstimate.On(target, memory, train.Flops + 2.0 * teacher.MatmulParameters(teacher.Layers) * teacherTokens,
+            train.Streams, $"{train.Formula}; {file}, its weights {teacher.Parameters(teacher.Layers):N0} x {teacherBytes} B");
+    }
+
+    /// <summary>
     /// Training FLOPs: full 6·P·tokens; LoRA/QLoRA 4·P·tokens (forward and the input gradients through every layer; the adapters'
     /// weight gradients are negligible); partial (2·P + 4·P_tail) per fresh token and 6·P_tail per token whose prefix output is
     /// cached, P_tail = the last k layers + lm_head. P counts matmul parameters (layers + lm_head).

@@ -58,13 +58,28 @@ public static class FinetuneCommand
         {
             Description = "partial: spill cached hidden states to a file here instead of memory.",
         };
+        var kd = new DistillationOptions();
+        var loss = Opt("--loss", "ce (cross-entropy) or kd (distill --teacher's logits: alpha·KD + (1 − alpha)·CE).", "ce")
+            .AcceptOnlyFromAmong([.. EnumNames.Of<TrainingLoss>()]);
+        var temperature = Opt("--temperature", "kd: softmax temperature T (the KD term is scaled by T²).", kd.Temperature);
+        var alpha = Opt("--alpha", "kd: weight of the KD term; 1 - alpha weights cross-entropy.", kd.Alpha);
+        var teacher = new Option<DirectoryInfo?>("--teacher")
+        {
+            Description = "kd: the teacher model folder (usually the unpruned model; same tokenizer).",
+        };
+        var teacherCache = Opt("--teacher-cache", "kd: topk (one teacher pass stores its top-k per token) or none (teacher on the fly).",
+            "topk").AcceptOnlyFromAmong([.. EnumNames.Of<TeacherCacheKind>()]);
+        var topK = Opt("--k", "kd with --teacher-cache topk: tokens kept per position (the rest is one tail bucket).", kd.TopK);
+        var teacherDType = Opt("--teacher-dtype", "kd: the teacher's dtype (auto: bf16 on CUDA, --dtype on CPU).", kd.TeacherDType)
+            .AcceptOnlyFromAmong([.. ComputeSettings.DTypeNames]);
         var device = CommonOptions.Device();
         var dtype = CommonOptions.DType();
         var command = new Command("finetune",
             "Heal a model by fine-tuning (the paper's trainer: AdamW, warm-up + linear decay, prompt tokens masked).")
         {
             model, outDir, data, method, format, template, layers, loraR, loraAlpha, loraDropout, loraTargets, lr, epochs, batch, micro,
-            warmup, maxLen, valSize, seed, evalSteps, saveSteps, maxSteps, checkpointDir, noCache, cacheDir, device, dtype,
+            warmup, maxLen, valSize, seed, evalSteps, saveSteps, maxSteps, checkpointDir, noCache, cacheDir, loss, temperature, alpha,
+            teacher, teacherCache, topK, teacherDType, device, dtype,
         };
         command.SetAction(parse =>
         {
@@ -76,17 +91,27 @@ public static class FinetuneCommand
                     parse.GetValue(loraTargets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
                 parse.GetValue(lr), parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(micro), parse.GetValue(warmup),
                 parse.GetValue(maxLen), parse.GetValue(valSize), parse.GetValue(maxSteps), parse.GetValue(evalSteps),
-                parse.GetValue(saveSteps));
+                parse.GetValue(saveSteps))
+            {
+                Loss = EnumNames.Parse<TrainingLoss>(parse.GetValue(loss)!, "--loss"), Temperature = parse.GetValue(temperature),
+                Alpha = parse.GetValue(alpha),
+                TeacherCache = EnumNames.Parse<TeacherCacheKind>(parse.GetValue(teacherCache)!, "--teacher-cache"),
+                K = parse.GetValue(topK), TeacherDtype = parse.GetValue(teacherDType)!,
+            };
             var options = stage.Training(parse.GetValue(seed)) with
             {
                 HiddenStateCache = !parse.GetValue(noCache), CacheSpillFolder = parse.GetValue(cacheDir)?.FullName,
             };
             options.Validate(); // every argument error before any file is read
+            string? teacherFolder = parse.GetValue(teacher)?.FullName;
+            if (stage.Loss == TrainingLoss.Kd && teacherFolder is null)
+                throw new InvalidInputException("--loss kd needs --teacher DIR (the model to distill from, e.g. the unpruned one).");
             string outFolder = parse.GetValue(outDir)!.FullName;
             var (dev, type) = CommonOptions.Resolve(parse, device, dtype);
             var request = new FineTuneRequest(parse.GetValue(model)!.FullName, outFolder, stage.Data, stage.Format, stage.Template,
                 options, dev, type,
-                parse.GetValue(checkpointDir)?.FullName ?? outFolder.TrimEnd(Path.DirectorySeparatorChar) + ".checkpoint");
+                parse.GetValue(checkpointDir)?.FullName ?? outFolder.TrimEnd(Path.DirectorySeparatorChar) + ".checkpoint",
+                stage.Loss == TrainingLoss.Kd ? teacherFolder : null);
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; cancel.Cancel(); };
             Console.CancelKeyPress += onCtrlC;
