@@ -89,7 +89,8 @@ public static class PipelineSchema
         new FieldSpec("model", ValueKind.Object, Model.Description) { Object = Model, Required = true },
         new FieldSpec("compute", ValueKind.Object, Compute.Description) { Object = Compute, DefaultsWhenAbsent = true },
         new FieldSpec("calibration", ValueKind.Object, Calibration.Description) { Object = Calibration },
-        new FieldSpec("stages", ValueKind.List, "The stages, run in order; each has an id and a type (score, prune, repair, finetune, evaluate).")
+        new FieldSpec("stages", ValueKind.List,
+                      "The stages, run in order; each has an id and a type (score, prune, repair, finetune, evaluate).")
             { Required = true, Item = new FieldSpec("stage", ValueKind.Stage, "A stage.") },
         new FieldSpec("gates", ValueKind.List, "Quality gates against the unpruned baseline.")
             { Item = new FieldSpec("gate", ValueKind.Object, Gate.Description) { Object = Gate }, Default = Array.Empty<object>() },

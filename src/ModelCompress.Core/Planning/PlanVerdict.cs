@@ -62,7 +62,8 @@ public sealed record PlanVerdict(int Devices, long PeakBytes, string PeakStage, 
             string list = string.Join(", ", devices.Select(d => d.ToString()));
             return new PlanVerdict(n, peak, id, streaming,
                 $"needs {n} x {target.Name} ({Gib(target.MemoryBytes)} each): peak {Gib(peak)} in {id} on " +
-                $"{Count(target.Devices.Count)}; with compute.devices: [{list}] the largest device peaks at {Gib(worst.Split.MaxBytes)} in {worst.Id} " +
+                $"{Count(target.Devices.Count)}; with compute.devices: [{list}] the largest device peaks at " +
+                $"{Gib(worst.Split.MaxBytes)} in {worst.Id} " +
                 $"({worst.Split.Text}){streams}") { Placement = worst.Split };
         }
         return new PlanVerdict(int.MaxValue, peak, id, streaming,
