@@ -40,6 +40,15 @@ public sealed class LlamaForCausalLM : nn.Module
         return Project(model.forward(ids, cache)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// A left-padded batch (see <see cref="LlamaModel.forward(Tensor, KvCache, Tensor, Tensor)"/>) -> logits (B, T, vocab).
+    /// </summary>
+    public Tensor forward(Tensor ids, KvCache cache, Tensor positions, Tensor keyMask)
+    {
+        using var scope = NewDisposeScope();
+        return Project(model.forward(ids, cache, positions, keyMask)).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Hidden states (…, hidden) -> logits (…, vocab).</summary>
     public Tensor Project(Tensor hidden) =>
         head is null ? nn.functional.linear(hidden, model.Embedding.Weight) : head.call(hidden);

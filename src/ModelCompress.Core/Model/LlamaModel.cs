@@ -41,6 +41,31 @@ public sealed class LlamaModel : nn.Module
         var h = embedding.call(ids); // (B, T, hidden)
         var (cos, sin) = rotary.Table(past, t, h.device, h.dtype);
         var mask = CausalMask(t, past, h.device, h.dtype);
+        return RunLayers(h, cos, sin, mask, cache, layerInputs).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// A left-padded batch: ids (B, T), each token's position (B, T) int64, and which of the cached and new keys are real
+    /// tokens (B, S) bool with S = cached + T. Each row attends causally to its real tokens only, so a padded row's logits are
+    /// those it has alone; a padding query attends to itself (its output is never read, but stays finite).
+    /// </summary>
+    public Tensor forward(Tensor ids, KvCache cache, Tensor positions, Tensor keyMask)
+    {
+        using var scope = NewDisposeScope();
+        long t = ids.shape[1], past = cache.Length;
+        var h = embedding.call(ids); // (B, T, hidden)
+        var (cos, sin) = rotary.Table(positions, h.dtype);
+        var causal = ones(t, past + t, ScalarType.Bool, h.device).tril(past);                              // (T, S)
+        var self = cat([zeros(t, past, ScalarType.Bool, h.device), eye(t, dtype: ScalarType.Bool, device: h.device)], 1); // (T, S)
+        var allowed = causal.unsqueeze(0).logical_and(keyMask.unsqueeze(1)).logical_or(self.unsqueeze(0)).unsqueeze(1); // (B, 1, T, S)
+        var additive = where(allowed, zeros(1, dtype: h.dtype, device: h.device),
+            full(1, double.NegativeInfinity, dtype: h.dtype, device: h.device));
+        return RunLayers(h, cos, sin, new AttentionMask(additive, false), cache, null).MoveToOuterDisposeScope();
+    }
+
+    private Tensor RunLayers(Tensor h, Tensor cos, Tensor sin, AttentionMask mask, KvCache? cache, List<Tensor>? layerInputs)
+    {
+        long t = h.shape[1];
         for (int i = 0; i < layers.Count; i++)
         {
             layerInputs?.Add(h.detach().clone().DetachFromDisposeScope());
@@ -48,7 +73,7 @@ public sealed class LlamaModel : nn.Module
         }
         layerInputs?.Add(h.detach().clone().DetachFromDisposeScope());
         cache?.Advance(t);
-        return norm.call(h).MoveToOuterDisposeScope();
+        return norm.call(h);
     }
 
     // Without a cache SDPA's own causal flag suffices; after a cached prefix, row i may see columns 0..past+i.
