@@ -11,6 +11,8 @@ const string Usage = """
            ModelCompress.Bench prune --in DIR --out DIR [--fraction 0.25]
            ModelCompress.Bench finetune --model DIR --method partial|lora [--dtype fp32|bf16] [--k 3] [--lora-r 8] [--cache on|off]
                                         [--batch 4] [--seq 256] [--warmup 2] [--steps 6] [--examples N] [--data FILE] [--threads 2]
+           ModelCompress.Bench generate --model DIR|stories260K [--batch 16] [--prompts 32] [--prompt-tokens 96] [--new 64]
+                                        [--dtype fp32|bf16] [--threads 2] [--text FILE]
     Prints one JSON line on stdout.
     """;
 
@@ -32,6 +34,7 @@ try
         "make-checkpoint" => PruneBenchmark.MakeCheckpoint(new Args(rest)),
         "prune" => PruneBenchmark.Prune(new Args(rest)),
         "finetune" => FineTuneBenchmark.Run(new Args(rest)),
+        "generate" => GenerateBenchmark.Run(new Args(rest)),
         _ => throw new ArgumentException($"unknown benchmark '{args[0]}'"),
     };
     Console.WriteLine(result.ToJsonString());

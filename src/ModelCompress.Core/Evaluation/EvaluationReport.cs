@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
 using ModelCompress.Core.Evaluation.Benchmarks;
+using ModelCompress.Core.Evaluation.Generative;
 using ModelCompress.Core.Evaluation.Harness;
 using ModelCompress.Core.Evaluation.Rolling;
 
@@ -34,6 +35,12 @@ public sealed record EvaluationReport(
 {
     /// <summary>Document-level perplexities (the harness's <c>wikitext</c>).</summary>
     public IReadOnlyList<RollingPerplexityResult> Rolling { get; init; } = [];
+
+    /// <summary>generate_until tasks (gsm8k …): generated texts, extracted answers, exact match per filter.</summary>
+    public IReadOnlyList<GenerativeResult> Generative { get; init; } = [];
+
+    /// <summary>Log-likelihood tasks (lambada_openai): acc (greedy) and perplexity.</summary>
+    public IReadOnlyList<LoglikelihoodResult> Loglikelihood { get; init; } = [];
 
     /// <summary>When the evaluation started (the harness's <c>date</c>) and how long it took in seconds.</summary>
     public DateTimeOffset Started { get; init; }

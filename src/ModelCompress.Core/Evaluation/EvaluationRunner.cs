@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ModelCompress.Core.Evaluation.Generative;
 using ModelCompress.Core.Evaluation.Rolling;
 using ModelCompress.Core.Model;
 using ModelCompress.Core.Progress;
@@ -26,6 +27,12 @@ public sealed record EvaluationInputs(
     EvaluationRequest Request, IReadOnlyList<LoadedTask> Tasks, IReadOnlyList<(string Name, string Text)> Texts)
 {
     public IReadOnlyList<LoadedDocuments> Documents { get; init; } = [];
+
+    /// <summary>The generate_until tasks (gsm8k, generative task files).</summary>
+    public IReadOnlyList<LoadedGenerative> Generative { get; init; } = [];
+
+    /// <summary>The log-likelihood tasks (lambada_openai).</summary>
+    public IReadOnlyList<LoadedLoglikelihood> Loglikelihood { get; init; } = [];
 }
 
 /// <summary>
@@ -46,10 +53,16 @@ public static class EvaluationRunner
             throw new InvalidInputException(
                 $"--window {request.Window} must be between 1 and the model's {model.MaxPositionEmbeddings} positions.");
         if (request.NumFewshot < 0) throw new InvalidInputException($"--num-fewshot {request.NumFewshot} must not be negative.");
-        var definitions = request.Tasks.Select(TaskRegistry.Resolve).ToList();
-        if (request.NumFewshot > 0 && definitions.FirstOrDefault(d => !d.SupportsFewshot) is { } zeroShotOnly)
+        var generative = request.Tasks.Select(TaskRegistry.ResolveGenerative).OfType<GenerativeTaskDefinition>().ToList();
+        var likelihood = request.Tasks.Select(TaskRegistry.ResolveLoglikelihood).OfType<LoglikelihoodTaskDefinition>().ToList();
+        var definitions = request.Tasks
+            .Where(t => TaskRegistry.ResolveGenerative(t) is null && TaskRegistry.ResolveLoglikelihood(t) is null)
+            .Select(TaskRegistry.Resolve).ToList();
+        string? zeroShotOnly = definitions.Where(d => !d.SupportsFewshot).Select(d => d.Name)
+            .Concat(generative.Where(g => !g.SupportsFewshot).Select(g => g.Name)).Concat(likelihood.Select(l => l.Name)).FirstOrDefault();
+        if (request.NumFewshot > 0 && zeroShotOnly is not null)
             throw new InvalidInputException(
-                $"--num-fewshot: task '{zeroShotOnly.Name}' is zero-shot only (few-shot is supported for: mmlu).");
+                $"--num-fewshot: task '{zeroShotOnly}' is zero-shot only (few-shot is supported for: mmlu, gsm8k).");
         // Every item is read (so n-samples.original is the split's size), then --limit applies: per subject for MMLU,
         // as the harness limits each subtask.
         var options = new TaskLoadOptions(request.DataDir, null, request.NumFewshot);
@@ -61,7 +74,17 @@ public static class EvaluationRunner
             var kept = pages.Take(request.Limit ?? int.MaxValue).Select(page => (page, WikitextDocuments.Detokenize(page))).ToList();
             return new LoadedDocuments(p.Name, kept, pages.Count);
         }).ToList();
-        return new EvaluationInputs(request, loaded, texts) { Documents = documents };
+        var generated = generative.Select(g =>
+        {
+            var items = g.Load(options);
+            return new LoadedGenerative(g, [.. items.Take(request.Limit ?? int.MaxValue)], items.Count);
+        }).ToList();
+        var scored = likelihood.Select(l =>
+        {
+            var items = l.Load(options);
+            return new LoadedLoglikelihood(l, [.. items.Take(request.Limit ?? int.MaxValue)], items.Count);
+        }).ToList();
+        return new EvaluationInputs(request, loaded, texts) { Documents = documents, Generative = generated, Loglikelihood = scored };
     }
 
     /// <summary>Both steps at once, for a model already loaded.</summary>
@@ -83,10 +106,17 @@ public static class EvaluationRunner
             request.BatchSize, request.Limit, progress)).ToList();
         var rolling = inputs.Documents.Select(d => RollingPerplexity.Evaluate(model, tokenizer, encoder.AddBos, d.Name, d.Documents,
             d.Original, request.BatchSize, progress)).ToList();
+        var scorer = new ModelScorer(model, request.BatchSize, request.SharedContext);
+        var likelihood = inputs.Loglikelihood.Select(l => LoglikelihoodResult.Evaluate(l.Task, l.Items, encoder, scorer, progress)
+            with { Original = l.Original }).ToList();
+        var generator = new GenerativeEvaluator(model, tokenizer, encoder.AddBos, request.BatchSize);
+        var generative = inputs.Generative.Select(g => generator.Evaluate(g.Task, g.Items, progress,
+            g.Task.SupportsFewshot ? request.NumFewshot : 0) with { Original = g.Original }).ToList();
         return new EvaluationReport(config with { AddBos = encoder.AddBos, MaxLength = model.Config.MaxPositionEmbeddings,
             EotTokenId = tokenizer.EosId }, tasks, perplexities)
         {
-            Rolling = rolling, Started = started, Seconds = clock.Elapsed.TotalSeconds,
+            Rolling = rolling, Generative = generative, Loglikelihood = likelihood, Started = started,
+            Seconds = clock.Elapsed.TotalSeconds,
         };
     }
 

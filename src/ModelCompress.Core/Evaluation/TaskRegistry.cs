@@ -1,10 +1,13 @@
 using ModelCompress.Core.Evaluation.Benchmarks;
+using ModelCompress.Core.Evaluation.Generative;
 
 namespace ModelCompress.Core.Evaluation;
 
 /// <summary>
 /// The built-in tasks (the layer-pruning paper's benchmarks plus BoolQ) and their files under the benchmark folder
-/// (<c>$MODELCOMPRESS_DATA/eval</c>); a name ending in <c>.json</c> is a generic task file (<see cref="GenericTaskReader"/>).
+/// (<c>$MODELCOMPRESS_DATA/eval</c>), the generative <c>gsm8k</c> and the log-likelihood <c>lambada_openai</c>; a name ending in
+/// <c>.json</c> is a generic task file (<see cref="GenericTaskReader"/>, or <see cref="GenerativeTaskReader"/> when its
+/// <c>output_type</c> is <c>generate_until</c>).
 /// </summary>
 public static class TaskRegistry
 {
@@ -25,7 +28,22 @@ public static class TaskRegistry
         new("boolq", AccOnly, o => BoolQReader.Read(Path.Combine(o.DataDir, "boolq", "val.jsonl"), o.Limit)),
     ];
 
-    public static IEnumerable<string> Names => BuiltIn.Select(t => t.Name);
+    /// <summary>The built-in <c>generate_until</c> tasks.</summary>
+    public static readonly IReadOnlyList<GenerativeTaskDefinition> Generative = [Gsm8k.Definition];
+
+    /// <summary>The built-in <c>loglikelihood</c> tasks (one continuation per item).</summary>
+    public static readonly IReadOnlyList<LoglikelihoodTaskDefinition> Loglikelihood = [Lambada.Definition];
+
+    public static IEnumerable<string> Names =>
+        BuiltIn.Select(t => t.Name).Concat(Generative.Select(t => t.Name)).Concat(Loglikelihood.Select(t => t.Name));
+
+    /// <summary>A built-in generative task by name, or a task file whose output_type is generate_until; else null.</summary>
+    public static GenerativeTaskDefinition? ResolveGenerative(string nameOrFile) =>
+        Generative.FirstOrDefault(t => t.Name == nameOrFile)
+        ?? (GenerativeTaskReader.IsGenerative(nameOrFile) ? GenerativeTaskReader.Load(nameOrFile) : null);
+
+    /// <summary>A built-in log-likelihood task by name, else null.</summary>
+    public static LoglikelihoodTaskDefinition? ResolveLoglikelihood(string name) => Loglikelihood.FirstOrDefault(t => t.Name == name);
 
     /// <summary>A built-in task by name, or a generic task file by path.</summary>
     /// <exception cref="EvaluationDataException">The name is neither a built-in task nor an existing task file.</exception>

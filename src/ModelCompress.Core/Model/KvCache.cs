@@ -22,6 +22,26 @@ public sealed class KvCache(int layers) : IDisposable
         return (keys[layer]!, values[layer]!);
     }
 
+    /// <summary>Keeps only the batch rows <paramref name="rows"/> (int64 indices), in that order: finished rows leave a batch.</summary>
+    public void KeepRows(Tensor rows)
+    {
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = Select(keys[i], rows);
+            values[i] = Select(values[i], rows);
+        }
+    }
+
+    private static Tensor? Select(Tensor? all, Tensor rows)
+    {
+        if (all is null) return null;
+        // Under a placement over several devices each layer's cache lives on that layer's device.
+        using var here = rows.device_type == all.device_type && rows.device_index == all.device_index ? null : rows.to(all.device);
+        var kept = all.index_select(0, here ?? rows).DetachFromDisposeScope();
+        all.Dispose();
+        return kept;
+    }
+
     internal void Advance(long tokens) => Length += tokens;
 
     private static Tensor Concat(Tensor? past, Tensor step)

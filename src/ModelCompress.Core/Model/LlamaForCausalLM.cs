@@ -44,6 +44,17 @@ public sealed class LlamaForCausalLM : nn.Module
         return ProjectFrom(normalized, Placement.Count - 1).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// A left-padded batch (see <see cref="LlamaModel.forward(Tensor, KvCache, Tensor, Tensor)"/>) -> logits (B, T, vocab) on the
+    /// first slot.
+    /// </summary>
+    public Tensor forward(Tensor ids, KvCache cache, Tensor positions, Tensor keyMask)
+    {
+        using var scope = NewDisposeScope();
+        var normalized = model.PaddedNormalized(ids, cache, positions, keyMask);
+        return ProjectFrom(normalized, Placement.Count - 1).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Normalized hidden states (…, hidden) -> logits (…, vocab), both on the first slot.</summary>
     public Tensor Project(Tensor hidden)
     {

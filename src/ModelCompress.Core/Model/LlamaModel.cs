@@ -66,6 +66,36 @@ public sealed class LlamaModel : nn.Module
     }
 
     /// <summary>
+    /// A left-padded batch: ids (B, T), each token's position (B, T) int64, and which of the cached and new keys are real
+    /// tokens (B, S) bool with S = cached + T. Each row attends causally to its real tokens only, so a padded row's logits are
+    /// those it has alone; a padding query attends to itself (its output is never read, but stays finite). Returns the
+    /// normalized hidden states (B, T, hidden) on the first slot.
+    /// </summary>
+    public Tensor forward(Tensor ids, KvCache cache, Tensor positions, Tensor keyMask)
+    {
+        using var scope = NewDisposeScope();
+        return Home(PaddedNormalized(ids, cache, positions, keyMask), Placement.Count - 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The left-padded batch's normalized hidden states on the last slot (where lm_head is).</summary>
+    internal Tensor PaddedNormalized(Tensor ids, KvCache cache, Tensor positions, Tensor keyMask)
+    {
+        using var scope = NewDisposeScope();
+        long t = ids.shape[1], past = cache.Length;
+        var h = embedding.call(ids); // (B, T, hidden)
+        var (cos, sin) = rotary.Table(positions, h.dtype);
+        var causal = ones(t, past + t, ScalarType.Bool, h.device).tril(past);                              // (T, S)
+        var self = cat([zeros(t, past, ScalarType.Bool, h.device), eye(t, dtype: ScalarType.Bool, device: h.device)], 1); // (T, S)
+        var allowed = causal.unsqueeze(0).logical_and(keyMask.unsqueeze(1)).logical_or(self.unsqueeze(0)).unsqueeze(1); // (B,1,T,S)
+        var additive = where(allowed, zeros(1, dtype: h.dtype, device: h.device),
+            full(1, double.NegativeInfinity, dtype: h.dtype, device: h.device));
+        int slot = 0;
+        h = Run(h, 0, layers.Count, new SlotTables(Placement, cos, sin, new AttentionMask(additive, false)), cache, null, ref slot);
+        cache.Advance(t);
+        return norm.call(Move(h, ref slot, Placement.Count - 1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// Layers [<paramref name="from"/>, <paramref name="to"/>) on h (B, T, hidden) with the given rotary tables and mask (all on
     /// the first slot; no cache); the result is on the first slot.
     /// </summary>

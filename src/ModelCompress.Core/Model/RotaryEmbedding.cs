@@ -30,7 +30,19 @@ public sealed class RotaryEmbedding
         return scope.MoveToOuter(angles.cos().to(dtype), angles.sin().to(dtype));
     }
 
-    /// <summary>Rotates q or k (B, H, T, D) by the table of <see cref="Table"/>.</summary>
+    /// <summary>cos and sin for each row's own positions (B, T) int64, each (B, 1, T, head_dim): a left-padded batch.</summary>
+    public (Tensor Cos, Tensor Sin) Table(Tensor positions, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        var freqs = positions.to(ScalarType.Float32).unsqueeze(-1) * tensor(inverseFrequencies, device: positions.device); // (B, T, D/2)
+        var angles = cat([freqs, freqs], dim: -1).unsqueeze(1);                                                         // (B, 1, T, D)
+        return scope.MoveToOuter(angles.cos().to(dtype), angles.sin().to(dtype));
+    }
+
+    /// <summary>
+    /// Rotates q or k (B, H, T, D) by the table of <see cref="Table(long, long, Device, ScalarType)"/> or
+    /// <see cref="Table(Tensor, ScalarType)"/>.
+    /// </summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
     {
         using var scope = NewDisposeScope();

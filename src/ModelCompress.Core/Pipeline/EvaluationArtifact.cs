@@ -15,10 +15,7 @@ public static class EvaluationArtifact
     /// <summary>The evaluate stage's results file (its samples files are <see cref="HarnessSamples.FileName"/>).</summary>
     public const string ResultsFile = "results.json";
 
-    private static readonly string[] Metrics =
-        ["acc", "acc_norm", "token_perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte"];
-
-    private static readonly string[] ItemMetrics = ["acc", "acc_norm"];
+    private static readonly string[] ItemMetrics = ["acc", "acc_norm", "exact_match"];
 
     public static MetricValues Read(string folder, long parameters)
     {
@@ -26,11 +23,12 @@ public static class EvaluationArtifact
         var values = new Dictionary<string, double> { ["parameters"] = parameters };
         var results = json["results"]!.AsObject();
         foreach (var (task, node) in results)
-            foreach (string metric in Metrics)
-                if (node![$"{metric},none"] is JsonValue v && v.TryGetValue<double>(out double d)) values[$"{task}.{metric}"] = d;
+            foreach (var (key, value) in node as JsonObject ?? [])
+                if (value is JsonValue v && v.TryGetValue<double>(out double d) && MetricKeys(json, task, key) is { } keys)
+                    foreach (string k in keys) values[k] = d;
         var children = Subtasks(json);
-        // The paper's "Avg Acc": the mean acc of the top-level tasks (MMLU counts once, as its group).
-        var top = TopLevel(json, children).Where(t => values.ContainsKey($"{t}.acc")).Select(t => values[$"{t}.acc"]).ToList();
+        // The paper's "Avg Acc": the mean acc of the top-level multiple-choice tasks (MMLU counts once, as its group).
+        var top = Averaged(json, children).Where(t => values.ContainsKey($"{t}.acc")).Select(t => values[$"{t}.acc"]).ToList();
         if (top.Count > 0) values["average.acc"] = top.Average();
 
         // A subject's samples count for the subject, its category and mmlu: each file is read once.
@@ -40,12 +38,37 @@ public static class EvaluationArtifact
         {
             var lines = Leaves(task, children).SelectMany(samples).ToList();
             if (lines.Count == 0) continue;
-            foreach (string metric in ItemMetrics)
-                if (lines.All(l => l[metric] is JsonValue))
-                    items[$"{task}.{metric}"] = [.. lines.Select(l => l[metric]!.GetValue<double>() == 1.0)];
+            // A generative task logs every document once per filter: each filter pairs its own lines.
+            foreach (var byFilter in lines.GroupBy(l => l["filter"] is JsonValue f ? f.GetValue<string>() : "none"))
+                foreach (string metric in ItemMetrics)
+                    if (byFilter.All(l => l[metric] is JsonValue) && MetricKeys(json, task, $"{metric},{byFilter.Key}") is { } keys)
+                        foreach (string k in keys) items[k] = [.. byFilter.Select(l => l[metric]!.GetValue<double>() == 1.0)];
         }
         return new MetricValues(values, items) { Stats = EvaluationStats.Read(json, samples) };
     }
+
+    /// <summary>
+    /// The gate keys of a results entry <c>METRIC,FILTER</c> (null for a stderr or a field without a filter):
+    /// <c>TASK.METRIC</c> for the filter <c>none</c>; for a named filter <c>TASK.METRIC,FILTER</c>, and <c>TASK.METRIC</c> too
+    /// when it is the task's first filter (its configs entry's <c>filter_list</c>; strict-match for gsm8k).
+    /// </summary>
+    internal static IReadOnlyList<string>? MetricKeys(JsonObject json, string task, string key)
+    {
+        int comma = key.IndexOf(',');
+        if (comma < 0 || key.Contains("_stderr", StringComparison.Ordinal)) return null;
+        string metric = key[..comma], filter = key[(comma + 1)..];
+        if (filter == "none") return [$"{task}.{metric}"];
+        string? first = json["configs"]?[task]?["filter_list"]?[0]?["name"] is JsonValue f ? f.GetValue<string>() : null;
+        return first == filter ? [$"{task}.{key}", $"{task}.{metric}"] : [$"{task}.{key}"];
+    }
+
+    /// <summary>
+    /// The top-level tasks that enter <c>average.acc</c>: multiple-choice ones and groups, not lambada_openai's acc (a
+    /// log-likelihood task's) nor a generative task.
+    /// </summary>
+    internal static IEnumerable<string> Averaged(JsonObject json, Dictionary<string, List<string>> children) =>
+        TopLevel(json, children).Where(t => json["configs"]?[t]?["output_type"] is not JsonValue type
+            || type.GetValue<string>() == "multiple_choice");
 
     /// <summary>Each group's subtasks, from the harness's <c>group_subtasks</c>.</summary>
     internal static Dictionary<string, List<string>> Subtasks(JsonObject json) =>

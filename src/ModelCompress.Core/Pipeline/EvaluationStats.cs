@@ -26,17 +26,20 @@ internal static class EvaluationStats
             var chances = leaves.SelectMany(samples)
                 .Select(s => s["filtered_resps"] is JsonArray a && a.Count > 0 ? 1.0 / a.Count : double.NaN)
                 .Where(double.IsFinite).ToList();
+            // Chance is 1 / choices for multiple choice only: a log-likelihood or generative task has no choices.
+            bool choices = json["configs"]?[task]?["output_type"] is not JsonValue type || type.GetValue<string>() == "multiple_choice";
             foreach (var (key, value) in node as JsonObject ?? [])
             {
-                if (!key.EndsWith(",none", StringComparison.Ordinal) || key.Contains("_stderr", StringComparison.Ordinal)
-                    || value is not JsonValue) continue;
-                string metric = key[..^",none".Length];
-                bool accuracy = metric is "acc" or "acc_norm";
-                stats[$"{task}.{metric}"] = new MetricStats(n, Number(node![$"{metric}_stderr,none"]),
-                    accuracy && chances.Count > 0 ? chances.Average() : null);
+                if (value is not JsonValue || EvaluationArtifact.MetricKeys(json, task, key) is not { } keys) continue;
+                int comma = key.IndexOf(',');
+                string metric = key[..comma], filter = key[(comma + 1)..];
+                bool accuracy = metric is "acc" or "acc_norm" && choices;
+                foreach (string k in keys)
+                    stats[k] = new MetricStats(n, Number(node![$"{metric}_stderr,{filter}"]),
+                        accuracy && chances.Count > 0 ? chances.Average() : null);
             }
         }
-        var averaged = EvaluationArtifact.TopLevel(json, children).Select(t => stats.GetValueOrDefault($"{t}.acc"))
+        var averaged = EvaluationArtifact.Averaged(json, children).Select(t => stats.GetValueOrDefault($"{t}.acc"))
             .Where(s => s is not null).OfType<MetricStats>().ToList();
         if (averaged.Count > 0)
         {

@@ -119,5 +119,10 @@ public static class EvalCommand
         foreach (var r in report.Rolling)
             output.WriteLine($"{r.Name}: word ppl {r.WordPerplexity:F3}, byte ppl {r.BytePerplexity:F4}, bits/byte {r.BitsPerByte:F4} " +
                              $"({r.Documents.Count} documents, {r.Documents.Sum(d => d.Tokens)} tokens, rolling windows of {r.MaxLength})");
+        foreach (var l in report.Loglikelihood)
+            output.WriteLine($"{l.Name}: acc {l.Acc:F4} ± {l.AccStderr:F4}, perplexity {l.Perplexity:F3} ({l.Items.Count} items)");
+        foreach (var g in report.Generative)
+            output.WriteLine($"{g.Name}: " + string.Join(", ", g.Task.Filters.Select((f, i) =>
+                $"exact_match,{f.Name} {g.ExactMatch(i):F4} ± {g.ExactMatchStderr(i):F4}")) + $" ({g.Items.Count} items)");
     }
 }

@@ -72,7 +72,24 @@ public static class HarnessResults
             better[rolling.Name] = HigherIsBetter(Rolling.RollingPerplexityResult.MetricNames, false);
             samples[rolling.Name] = Counts(rolling.OriginalDocuments, rolling.Documents.Count);
         }
+        foreach (var g in report.Generative)
+            Leaf(g.Name, HarnessGenerative.Entry(g), HarnessGenerative.Config(g), g.Task.Version, g.NumFewshot,
+                HarnessGenerative.HigherIsBetter(g), Counts(g.Original, g.Items.Count));
+        foreach (var l in report.Loglikelihood)
+            Leaf(l.Name, HarnessGenerative.Entry(l), HarnessGenerative.Config(l), l.Task.Version, 0,
+                HarnessGenerative.HigherIsBetter(l), Counts(l.Original, l.Items.Count));
         foreach (var p in report.Perplexities) FixedWindows(p, results, subtasks, configs, versions, shots, better, samples);
+
+        void Leaf(string name, JsonObject entry, JsonObject config, double version, int numFewshot, JsonObject higher, JsonObject counts)
+        {
+            results[name] = entry;
+            subtasks[name] = new JsonArray();
+            configs[name] = config;
+            versions[name] = version;
+            shots[name] = numFewshot;
+            better[name] = higher;
+            samples[name] = counts;
+        }
 
         var json = new JsonObject { ["results"] = results };
         if (groups.Count > 0) json["groups"] = groups;

@@ -24,6 +24,8 @@ public static class HarnessSamples
                 yield return (leaf.Name, [.. leaf.Result.Items.Select((item, i) => Choice(leaf, item, i))]);
         foreach (var rolling in report.Rolling)
             yield return (rolling.Name, [.. rolling.Documents.Select(Document)]);
+        foreach (var generated in report.Generative) yield return (generated.Name, HarnessGenerative.Samples(generated));
+        foreach (var scored in report.Loglikelihood) yield return (scored.Name, HarnessGenerative.Samples(scored));
     }
 
     public static IReadOnlyList<string> Write(EvaluationReport report, string folder)

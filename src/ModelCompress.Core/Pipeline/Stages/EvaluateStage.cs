@@ -22,7 +22,7 @@ internal sealed class EvaluateStageType : StageType<EvaluateStage>
 {
     public override StageSyntax Syntax { get; } = Spell("evaluate",
         "Evaluate baseline and candidate on zero-shot multiple-choice tasks and perplexity.",
-        List("tasks", "Tasks: arc_easy, arc_challenge, piqa, hellaswag, winogrande, openbookqa, mmlu, boolq, or a task file.",
+        List("tasks", "Tasks: arc_easy, arc_challenge, piqa, hellaswag, winogrande, openbookqa, mmlu, boolq, gsm8k, lambada_openai, or a task file.",
             Str("task", "A task.")) with { Default = Array.Empty<string>(), Path = new PathRule(IsName: IsTaskName) },
         List("perplexity",
             "Perplexity: wikitext (the harness's document-level rolling task), or over fixed windows: wikitext_fixed (alias " +
