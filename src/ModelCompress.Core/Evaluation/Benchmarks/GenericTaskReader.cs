@@ -14,7 +14,11 @@ namespace ModelCompress.Core.Evaluation.Benchmarks;
 /// </summary>
 public static class GenericTaskReader
 {
-    public static TaskDefinition Load(string taskFile)
+    /// <summary>
+    /// The fields every task file shares (multiple-choice and generative): the JSON object, its <c>name</c>, the <c>data</c> file
+    /// resolved beside the task file, and the <c>template</c> (default <c>{context}</c>, which it must contain).
+    /// </summary>
+    internal static (JsonElement Json, JsonlReader.Line Spec, string Name, string Data, string Template) Header(string taskFile)
     {
         if (!File.Exists(taskFile)) throw EvaluationDataException.MissingFile(taskFile, "task file");
         JsonElement json;
@@ -28,6 +32,12 @@ public static class GenericTaskReader
         string template = spec.OptionalString("template") ?? "{context}";
         if (!template.Contains("{context}"))
             throw EvaluationDataException.BadValue(taskFile, 1, "template", "has no {context} placeholder");
+        return (json, spec, name, data, template);
+    }
+
+    public static TaskDefinition Load(string taskFile)
+    {
+        var (json, spec, name, data, template) = Header(taskFile);
         string separator = spec.OptionalString("separator") ?? " ";
         var metrics = json.TryGetProperty("metrics", out var m)
             ? (m.ValueKind == JsonValueKind.Array ? m.EnumerateArray()

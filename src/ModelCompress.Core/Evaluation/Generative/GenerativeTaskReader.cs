@@ -37,13 +37,7 @@ public static class GenerativeTaskReader
 
     public static GenerativeTaskDefinition Load(string taskFile)
     {
-        var json = JsonDocument.Parse(InputText.Read(taskFile, "task file")).RootElement;
-        var spec = new JsonlReader.Line(taskFile, 1, json);
-        string name = spec.String("name");
-        string data = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(taskFile))!, spec.String("data"));
-        string template = spec.OptionalString("template") ?? "{context}";
-        if (!template.Contains("{context}"))
-            throw EvaluationDataException.BadValue(taskFile, 1, "template", "has no {context} placeholder");
+        var (json, _, name, data, template) = GenericTaskReader.Header(taskFile);
         var until = Strings(taskFile, json, "until");
         int maxGen = json.TryGetProperty("max_gen_toks", out var m)
             ? m.ValueKind == JsonValueKind.Number && m.TryGetInt32(out int v) && v >= 1 ? v
